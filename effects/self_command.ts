@@ -1,0 +1,61 @@
+/**
+ * The self command (CONTRACT glossary): the exact command line that re-invokes this
+ * cli-replay, used by shims, record shims and the cleanup trap.
+ *
+ * @module
+ */
+
+/** URL of this package's CLI entry point. */
+const CLI_URL = new URL("../cli.ts", import.meta.url);
+/** URL of this package's own configuration (import map and lock). */
+const CONFIG_URL = new URL("../deno.json", import.meta.url);
+
+/** Options of {@linkcode selfCommand}. */
+export interface SelfCommandOptions {
+  /**
+   * `intercept`: least privilege for shims (read, env, write limited to `writeDir`);
+   * `full`: every permission (record shims run real commands; clean removes files).
+   */
+  mode: "intercept" | "full";
+  /** Directory the intercept may write to (its `.cli-replay`). @default {undefined} (any) */
+  writeDir?: string;
+}
+
+/** Whether this code runs inside a `deno compile`d binary. */
+export function isCompiledBinary(): boolean {
+  return import.meta.url.includes("/deno-compile-");
+}
+
+function _configFlag(): string {
+  if (CLI_URL.protocol !== "file:") return "--no-config";
+  try {
+    Deno.statSync(CONFIG_URL);
+    return `--config=${decodeURIComponent(CONFIG_URL.pathname)}`;
+  } catch {
+    return "--no-config";
+  }
+}
+
+let cachedConfigFlag: string | undefined;
+
+/**
+ * Returns the words of the self command. Requires `--allow-read` (to find `deno.json`).
+ *
+ * @param options What the re-invoked process needs.
+ * @returns `[<deno>, "run", flags…, <cli.ts>]`, or `[<binary>]` for a compiled binary.
+ */
+export function selfCommand(options: SelfCommandOptions): string[] {
+  const exe = Deno.execPath();
+  if (isCompiledBinary()) return [exe];
+  cachedConfigFlag ??= _configFlag();
+  const perms = options.mode === "full" ? ["--allow-all"] : [
+    "--allow-read",
+    options.writeDir !== undefined && !options.writeDir.includes(",")
+      ? `--allow-write=${options.writeDir}`
+      : "--allow-write",
+    "--allow-env",
+    "--v8-flags=--enable-experimental-regexp-engine-on-excessive-backtracks",
+  ];
+  const main = CLI_URL.protocol === "file:" ? decodeURIComponent(CLI_URL.pathname) : CLI_URL.href;
+  return [exe, "run", "--quiet", "--no-prompt", cachedConfigFlag, ...perms, main];
+}
