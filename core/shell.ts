@@ -118,9 +118,7 @@ export function emitShellSetup(opts: ShellSetupOptions): string {
     return [
       `$env:CLI_REPLAY_SESSION = ${quotePowerShell(opts.sessionId)}`,
       `$env:CLI_REPLAY_SCENARIO = ${quotePowerShell(opts.scenarioPath)}`,
-      `$env:PATH = ${
-        quotePowerShell(opts.interceptDir)
-      } + [IO.Path]::PathSeparator + $env:PATH`,
+      `$env:PATH = ${quotePowerShell(opts.interceptDir)} + [IO.Path]::PathSeparator + $env:PATH`,
       "",
     ].join("\n");
   }

@@ -185,6 +185,8 @@ export interface Subject {
   readonly group?: number;
   /** Non-exhausted candidate steps tried, in declaration order. */
   readonly candidates: readonly number[];
+  /** Call counts of `candidates` at the time of the call, same order. */
+  readonly counts: readonly number[];
 }
 
 /** Per-element mismatch detail (MATCH-9). */

@@ -1,0 +1,283 @@
+/**
+ * The intercept hot path (ICPT-3..18): one faked call. Imports only Deno APIs and our
+ * own plain modules; the YAML parser is loaded only when the scenario was edited.
+ *
+ * @module
+ */
+import type { Scenario, State, StepOutcome } from "../core/types.ts";
+import { needsStdin, newState, stepCall } from "../core/engine.ts";
+import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/outcome_report.ts";
+import { decideColor, ENV, parseFlag } from "../core/env_flags.ts";
+import { formatDiagnostic } from "../core/scenario_format.ts";
+import { ScenarioError, StateError } from "../core/errors.ts";
+import { absolutePath, dirnameOf, sessionFiles, sha256Hex } from "../effects/session_files.ts";
+import type { SessionFiles } from "../effects/session_files.ts";
+import { readCompiled, writeCompiled } from "../effects/compiled_store.ts";
+import { updateState } from "../effects/state_store.ts";
+import { ensureStateDir } from "../effects/state_dir.ts";
+import { fsReason } from "../effects/fs_reason.ts";
+
+const MAX_STDIN = 1024 * 1024;
+const encoder = new TextEncoder();
+
+class InterceptError extends Error {}
+
+async function _writeAll(stream: Deno.FsFile | typeof Deno.stdout, data: Uint8Array) {
+  let offset = 0;
+  try {
+    while (offset < data.length) offset += await stream.write(data.subarray(offset));
+  } catch (error) {
+    // ICPT-18: a closed pipe discards the rest.
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
+function _err(text: string): Promise<void> {
+  return _writeAll(Deno.stderr, encoder.encode(text));
+}
+
+interface InterceptArgs {
+  scenario?: string;
+  session?: string;
+  argv: string[];
+}
+
+function _parseArgs(args: readonly string[]): InterceptArgs {
+  const out: InterceptArgs = { argv: [] };
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (a === "--scenario" || a === "--session") {
+      const v = args[++i];
+      if (v === undefined) throw new InterceptError(`option '${a}' needs a value`);
+      if (a === "--scenario") out.scenario = v;
+      else out.session = v;
+    } else if (a.startsWith("--scenario=")) out.scenario = a.slice(11);
+    else if (a.startsWith("--session=")) out.session = a.slice(10);
+    else break;
+  }
+  out.argv = args.slice(i);
+  if (out.argv.length === 0) {
+    throw new InterceptError(
+      "missing command after '--': usage: cli-replay __intercept [--scenario <path>] [--session <id>] -- <command> [args...]",
+    );
+  }
+  return out;
+}
+
+function _groupLayout(s: Scenario): string {
+  return JSON.stringify([s.steps.length, s.groups]);
+}
+
+/** Loads the compiled scenario, recompiling from YAML only when the file changed (STATE-12). */
+async function _loadScenario(files: SessionFiles): Promise<Scenario> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(files.scenarioPath);
+  } catch (error) {
+    throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
+  }
+  const mtimeMs = info.mtime?.getTime() ?? 0;
+  const compiled = await readCompiled(files.compiled);
+  if (compiled !== undefined && compiled.size === info.size && compiled.mtimeMs === mtimeMs) {
+    return compiled.scenario;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(files.scenarioPath);
+  } catch (error) {
+    throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
+  }
+  const hash = await sha256Hex(bytes);
+  if (compiled !== undefined && compiled.scenarioHash === hash) {
+    await writeCompiled(files.compiled, {
+      scenario: compiled.scenario,
+      hash,
+      size: info.size,
+      mtimeMs,
+    });
+    return compiled.scenario;
+  }
+  // The scenario is new or was edited: the only case that loads the YAML parser.
+  const { checkScenarioText } = await import("../effects/scenario_file.ts");
+  const checked = await checkScenarioText(
+    new TextDecoder().decode(bytes),
+    files.scenarioPath,
+    files.scenarioPath,
+  );
+  if (!checked.ok) {
+    throw new ScenarioError(
+      `scenario "${files.scenarioPath}" is invalid (${checked.diagnostics.length} error(s))`,
+      checked.diagnostics,
+    );
+  }
+  const scenario = checked.scenario;
+  if (compiled !== undefined && _groupLayout(compiled.scenario) !== _groupLayout(scenario)) {
+    throw new InterceptError(
+      `scenario "${files.scenarioPath}" changed incompatibly since the session started (steps: ${compiled.scenario.steps.length} → ${scenario.steps.length}); run 'cli-replay clean' and start a new session`,
+    );
+  }
+  await ensureStateDir(files.stateDir);
+  await writeCompiled(files.compiled, { scenario, hash, size: info.size, mtimeMs });
+  return scenario;
+}
+
+async function _readStdin(): Promise<Uint8Array | "too-large"> {
+  if (Deno.stdin.isTerminal()) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const buf = new Uint8Array(64 * 1024);
+  while (true) {
+    let n: number | null;
+    try {
+      n = await Deno.stdin.read(buf);
+    } catch {
+      break;
+    }
+    if (n === null) break;
+    total += n;
+    if (total > MAX_STDIN) return "too-large";
+    chunks.push(buf.slice(0, n));
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+function _env(): Record<string, string> {
+  return Deno.env.toObject();
+}
+
+/**
+ * Runs one intercepted call and returns its exit code. Writes the fake's output.
+ *
+ * @param args The arguments after `__intercept`.
+ * @returns The exit code.
+ */
+export async function interceptMain(args: readonly string[]): Promise<number> {
+  const env = _env();
+  const trace = parseFlag(env[ENV.trace]) === true;
+  let parsed: InterceptArgs = { argv: [] };
+  try {
+    parsed = _parseArgs(args);
+    const scenarioArg = parsed.scenario ?? env[ENV.scenario];
+    if (scenarioArg === undefined || scenarioArg === "") {
+      await _err(
+        "cli-replay: no scenario specified\n" +
+          '  use: eval "$(cli-replay run <scenario.yaml>)"\n' +
+          "  or:  export CLI_REPLAY_SCENARIO=/path/to/scenario.yaml\n",
+      );
+      return 1;
+    }
+    const sessionId = parsed.session ?? env[ENV.session] ?? "";
+    const files = await sessionFiles(absolutePath(scenarioArg), sessionId);
+    const scenario = await _loadScenario(files);
+    const argv = parsed.argv;
+    const stdin = needsStdin(scenario, argv, env) ? await _readStdin() : undefined;
+    const scenarioDir = dirnameOf(files.scenarioPath);
+    const readFile = (path: string) =>
+      Deno.readFileSync(path.startsWith("/") ? path : absolutePath(path, scenarioDir));
+    let warnedMissing = false;
+    const result = await updateState(files, (state: State | undefined) => {
+      let current = state;
+      if (current === undefined) {
+        warnedMissing = sessionId !== "";
+        current = newState(scenario, {
+          scenarioPath: files.scenarioPath,
+          scenarioHash: "",
+          now: new Date(),
+        });
+      }
+      if (current.totalSteps !== scenario.steps.length) {
+        return {
+          value: {
+            outcome: {
+              kind: "error",
+              message:
+                `scenario "${files.scenarioPath}" changed incompatibly since the session started (steps: ${current.totalSteps} → ${scenario.steps.length}); run 'cli-replay clean' and start a new session`,
+            } as StepOutcome,
+          },
+        };
+      }
+      const { state: next, outcome } = stepCall(scenario, current, {
+        argv,
+        ...(stdin !== undefined ? { stdin } : {}),
+        env,
+        now: new Date(),
+        readFile: (p) => {
+          try {
+            return readFile(p);
+          } catch (error) {
+            throw new Error(fsReason(error));
+          }
+        },
+      });
+      return {
+        next: outcome.kind === "error" ? undefined : next,
+        value: { outcome },
+      };
+    });
+    if (warnedMissing) {
+      await _err(`cli-replay: warning: no state for session ${sessionId}; starting at step 1\n`);
+    }
+    const { outcome } = result;
+    if (outcome.kind === "matched") {
+      if (outcome.delayMs > 0) await new Promise((r) => setTimeout(r, outcome.delayMs));
+      await _writeAll(Deno.stdout, outcome.stdout);
+      await _writeAll(Deno.stderr, outcome.stderr);
+    } else {
+      const color = decideColor(
+        { cliReplayColor: env[ENV.color], noColor: env.NO_COLOR },
+        Deno.stderr.isTerminal(),
+      );
+      await _err(renderOutcome(outcome, scenario, { color }));
+    }
+    if (trace) {
+      const denied = outcome.kind === "error" ? [] : outcome.deniedVars;
+      let text = "";
+      for (const name of denied) text += renderDeniedTrace(name);
+      text += renderTraceLine(outcome, parsed.argv);
+      await _err(text);
+    }
+    return outcome.kind === "matched" ? outcome.exitCode : 1;
+  } catch (error) {
+    if (error instanceof ScenarioError && error.diagnostics.length > 0) {
+      const lines = error.diagnostics.slice(0, 50).map((d) =>
+        `cli-replay: ${formatDiagnostic(d)}\n`
+      );
+      const more = error.diagnostics.length > 50
+        ? `cli-replay: … and ${error.diagnostics.length - 50} more\n`
+        : "";
+      await _err(`${lines.join("")}${more}cli-replay: ${error.message.split("\n")[0]}\n`);
+      return 1;
+    }
+    if (error instanceof StateError) {
+      await _err(
+        `cli-replay: cannot read state file "${error.file}": ${error.message}; run 'cli-replay clean' to reset the session\n`,
+      );
+      return 1;
+    }
+    if (error instanceof InterceptError || error instanceof ScenarioError) {
+      await _err(`cli-replay: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof Error && error.name === "CliError") {
+      await _err(`cli-replay: ${error.message}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    await _err(
+      `cli-replay: internal error: ${message}\n  please report this with the output of CLI_REPLAY_TRACE=1\n`,
+    );
+    if (trace && error instanceof Error && error.stack) await _err(`${error.stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * `cli-replay record` (REC-1..12): check the flags, run the command in direct or shim mode,
+ * convert what was recorded into a scenario, validate it with the loader and write it
+ * atomically.
+ *
+ * @module
+ */
+
+import {
+  defaultRecordingName,
+  parseRecordCommands,
+  type RecordedCall,
+  type RecordingMeta,
+  recordingToScenarioYaml,
+} from "../core/recording.ts";
+import { formatDiagnostic, parseScenario } from "../core/scenario_parse.ts";
+import { writeFileAtomic } from "../effects/atomic_write.ts";
+import { fsReason } from "../effects/fs_reason.ts";
+import {
+  recordDirect,
+  type RecordSessionResult,
+  RecordStartError,
+  recordWithShims,
+} from "../effects/record_session.ts";
+import { CliError } from "./errors.ts";
+import { warn, writeErr } from "./output.ts";
+
+/** Options of {@linkcode recordAction}, as parsed by the CLI framework. */
+export interface RecordActionOptions {
+  /** `-o, --output`: the scenario file to write. */
+  output?: string | undefined;
+  /** `-n, --name`: `meta.name`. @default {`recorded-session-<UTC yyyymmdd-hhmmss>`} */
+  name?: string | undefined;
+  /** `-d, --description`: `meta.description`. @default {undefined} (not written) */
+  description?: string | undefined;
+  /** `-c, --command`: the commands to record (repeatable, comma-separated). @default {[]} */
+  command?: readonly string[] | undefined;
+}
+
+const USAGE = "usage: cli-replay record -o <file> -- <command> [args...]";
+
+/** The directory part of a path as the user wrote it (`.` when there is none). */
+function _dirOf(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  const slash = trimmed.lastIndexOf("/");
+  if (slash < 0) return ".";
+  return slash === 0 ? "/" : trimmed.slice(0, slash);
+}
+
+async function _checkOutputDir(output: string): Promise<void> {
+  const dir = _dirOf(output);
+  const info = await Deno.stat(dir).catch(() => undefined);
+  if (info === undefined || !info.isDirectory) {
+    throw new CliError(`output directory does not exist: ${dir}`);
+  }
+}
+
+async function _record(
+  argv: readonly string[],
+  commands: readonly string[],
+): Promise<RecordSessionResult> {
+  try {
+    return commands.length === 0 ? await recordDirect(argv) : await recordWithShims(argv, commands);
+  } catch (error) {
+    if (error instanceof RecordStartError) throw new CliError(error.message, 1, { cause: error });
+    if (error instanceof SyntaxError) {
+      throw new CliError(`cannot read the recording: ${error.message}`, 3, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function _convert(calls: readonly RecordedCall[], meta: RecordingMeta, output: string): string {
+  const yaml = recordingToScenarioYaml(calls, meta);
+  const parsed = parseScenario(yaml, { file: output });
+  if (!parsed.ok) {
+    const lines = parsed.diagnostics.slice(0, 50).map((d) =>
+      `cli-replay: ${formatDiagnostic(d)}\n`
+    );
+    writeErr(lines.join(""));
+    throw new CliError(
+      `the recorded scenario is invalid (${parsed.diagnostics.length} error(s)); "${output}" was not written`,
+      3,
+    );
+  }
+  return yaml;
+}
+
+/**
+ * Runs `cli-replay record` (REC-1..12): validates the flags before anything runs, records
+ * `commandArgv` in direct mode (no `-c`) or shim mode, and writes the scenario atomically with
+ * mode `0600`, replacing an existing file only on success. Prints the status lines of REC-11
+ * to stderr. Requires `--allow-all` (it runs commands and, in shim mode, re-runs cli-replay).
+ *
+ * @param opts The parsed flags.
+ * @param commandArgv The command after `--` and its arguments.
+ * @returns 0 when the command exited 0, 2 when it exited non-zero or was killed (the scenario
+ * is written in both cases).
+ * @throws {CliError} Exit 1 for usage errors, a missing output directory or a command that
+ * cannot be started; exit 3 when nothing was recorded or the scenario could not be converted,
+ * validated or written.
+ */
+export async function recordAction(
+  opts: RecordActionOptions,
+  commandArgv: string[],
+): Promise<number> {
+  const output = opts.output;
+  if (output === undefined || output === "") {
+    throw new CliError("error: required option '-o, --output <path>' not specified");
+  }
+  if (commandArgv.length === 0) throw new CliError(`missing command after '--': ${USAGE}`);
+  const commands = parseRecordCommands(opts.command ?? []);
+  if (!commands.ok) throw new CliError(commands.message);
+  if (opts.name !== undefined && opts.name.trim() === "") {
+    throw new CliError("--name must not be empty");
+  }
+  await _checkOutputDir(output);
+  if (!/\.ya?ml$/.test(output)) warn("output file does not have .yaml or .yml extension");
+
+  const start = new Date();
+  const meta: RecordingMeta = { name: opts.name ?? defaultRecordingName(start) };
+  if (opts.description !== undefined) meta.description = opts.description;
+
+  const { calls, exitCode } = await _record(commandArgv, commands.names);
+  if (calls.length === 0) {
+    throw new CliError(`no commands were recorded; "${output}" was not written`, 3);
+  }
+  const yaml = _convert(calls, meta, output);
+  try {
+    await writeFileAtomic(output, yaml, { mode: 0o600 });
+  } catch (error) {
+    throw new CliError(`cannot write "${output}": ${fsReason(error)}`, 3, { cause: error });
+  }
+
+  const status = [`✓ Recorded ${calls.length} command(s) to ${output}`, `  Scenario: ${meta.name}`];
+  if (meta.description !== undefined) status.push(`  Description: ${meta.description}`);
+  if (exitCode !== 0) status.push(`  Command exit code: ${exitCode} (captured in scenario)`);
+  writeErr(`${status.join("\n")}\n`);
+  return exitCode === 0 ? 0 : 2;
+}

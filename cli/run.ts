@@ -1,0 +1,108 @@
+/**
+ * `cli-replay run` (RUN-1..12): start a session and print shell code for `eval`.
+ *
+ * @module
+ */
+import { emitShellSetup } from "../core/shell.ts";
+import { buildDryRunReport, renderDryRun } from "../core/dry_run.ts";
+import { ENV } from "../core/env_flags.ts";
+import { readScenarioFile } from "../effects/scenario_file.ts";
+import { absolutePath, sessionFiles } from "../effects/session_files.ts";
+import { checkSessionRules, parseCommandList, setupSession } from "../effects/session_setup.ts";
+import { CliError } from "./errors.ts";
+import { parseDurationFlag } from "./flags.ts";
+import { writeErr, writeOut } from "./output.ts";
+
+/** Flags of `run`. */
+export interface RunFlags {
+  /** `--shell`. */
+  shell?: string;
+  /** `--allowed-commands`. */
+  allowedCommands?: string;
+  /** `--max-delay`. */
+  maxDelay?: string;
+  /** `--dry-run`. */
+  dryRun?: boolean;
+}
+
+/** Resolves `--shell` (RUN-3) to the output kind. */
+export function resolveShell(value: string | undefined): "posix" | "powershell" {
+  if (value === undefined) {
+    try {
+      const comm = Deno.readTextFileSync(`/proc/${Deno.ppid}/comm`).trim();
+      if (comm === "pwsh" || comm === "powershell") return "powershell";
+    } catch { /* not Linux, or not readable: POSIX */ }
+    return "posix";
+  }
+  const v = value.toLowerCase();
+  if (["bash", "zsh", "sh"].includes(v)) return "posix";
+  if (["powershell", "pwsh", "ps"].includes(v)) return "powershell";
+  if (v === "cmd") throw new CliError(`shell "cmd" is not supported (Windows only)`);
+  throw new CliError(`invalid shell "${value}": valid values are bash, zsh, sh, powershell`);
+}
+
+/** Prints the dry-run report of a loaded scenario (RUN-11) and returns its exit code. */
+export async function dryRun(
+  scenarioArg: string,
+  flags: { allowedCommands?: string; maxDelay?: string },
+): Promise<number> {
+  const loaded = await readScenarioFile(scenarioArg);
+  const maxDelayMs = parseDurationFlag("--max-delay", flags.maxDelay ?? "5m");
+  const allowedCommands = parseCommandList(flags.allowedCommands);
+  try {
+    checkSessionRules(loaded, { maxDelayMs, maxDelay: flags.maxDelay ?? "5m" });
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    writeErr(`${error.message}\n`);
+    return 1;
+  }
+  const report = buildDryRunReport(loaded.scenario, { allowedCommands });
+  writeOut(renderDryRun(report));
+  return report.ok ? 0 : 1;
+}
+
+/**
+ * Runs `cli-replay run`.
+ *
+ * @param scenarioArg The scenario as given.
+ * @param flags The flags.
+ * @returns The exit code.
+ */
+export async function runAction(scenarioArg: string, flags: RunFlags): Promise<number> {
+  const shell = resolveShell(flags.shell);
+  const maxDelay = flags.maxDelay ?? "5m";
+  const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
+  if (flags.dryRun) return await dryRun(scenarioArg, flags);
+  const loaded = await readScenarioFile(scenarioArg);
+  const activeId = Deno.env.get(ENV.session);
+  const activeScenario = Deno.env.get(ENV.scenario);
+  if (activeId && activeScenario) {
+    const active = await sessionFiles(absolutePath(activeScenario), activeId);
+    try {
+      await Deno.stat(active.state);
+      writeErr(
+        `cli-replay: warning: replacing active session ${activeId}; its files stay until 'cli-replay clean --session ${activeId}'\n`,
+      );
+    } catch { /* no active session */ }
+  }
+  const session = await setupSession(loaded, {
+    allowedCommands: parseCommandList(flags.allowedCommands),
+    maxDelayMs,
+    maxDelay,
+    onMessage: (line) => writeErr(`${line}\n`),
+  });
+  const s = loaded.scenario;
+  writeErr(
+    `cli-replay: session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +
+      `  intercept dir: ${session.files.interceptDir}\n` +
+      `  commands: ${s.commands.join(", ")}\n`,
+  );
+  writeOut(emitShellSetup({
+    shell,
+    sessionId: session.sessionId,
+    scenarioPath: session.files.scenarioPath,
+    interceptDir: session.files.interceptDir,
+    selfCommand: session.selfCommand,
+  }));
+  return 0;
+}

@@ -1,0 +1,198 @@
+/**
+ * Argv pattern elements (MATCH-3, MATCH-5, MATCH-6): literals, `{{ .any }}`, `{{ .regex "…" }}`
+ * and literals with `{{ .NAME }}` variable references.
+ *
+ * @module
+ */
+
+/** A classified argv pattern element (MATCH-3). */
+export type PatternElement =
+  | { kind: "literal"; text: string }
+  | { kind: "wildcard" }
+  | { kind: "regex"; source: string; regex: RegExp }
+  | { kind: "template"; text: string; refs: string[] };
+
+/** `{{ .any }}` with optional whitespace, on the trimmed element. */
+const WILDCARD = /^\{\{\s*\.any\s*\}\}$/;
+
+/** `{{ .regex "PATTERN" }}`: PATTERN runs from the first `"` to the last `"` before `}}`. */
+const REGEX_FORM = /^\{\{\s*\.regex\s+"([\s\S]*)"\s*\}\}$/;
+
+/** A variable reference `{{ .NAME }}` inside an argv element. */
+const VAR_REF = /\{\{[ \t\r\n]*\.([A-Za-z_][A-Za-z0-9_]*)[ \t\r\n]*\}\}/g;
+
+/** A leading RE2 flag group such as `(?i)` or `(?is)`. */
+const RE2_FLAGS = /^\(\?([ims]+)\)/;
+
+const regexCache = new Map<string, RegExp | { error: string }>();
+
+/** Rewrites RE2-only syntax outside character classes: `(?P<`, `\A`, `\z`. */
+function translateRe2(body: string): string {
+  if (!body.includes("\\") && !body.includes("(?P<")) return body;
+  let out = "";
+  let last = 0;
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "\\") {
+      const next = body[i + 1];
+      if (!inClass && (next === "A" || next === "z")) {
+        out += body.slice(last, i) + (next === "A" ? "(?<![\\s\\S])" : "(?![\\s\\S])");
+        last = i + 2;
+      }
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+    } else if (c === "[") {
+      inClass = true;
+    } else if (c === "(" && body.startsWith("(?P<", i)) {
+      out += `${body.slice(last, i)}(?<`;
+      i += 3;
+      last = i + 1;
+    }
+  }
+  return out + body.slice(last);
+}
+
+function engineReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, "");
+}
+
+function compileUncached(source: string): RegExp | { error: string } {
+  const flags = new Set<string>();
+  let body = source;
+  for (let m = RE2_FLAGS.exec(body); m !== null; m = RE2_FLAGS.exec(body)) {
+    for (const flag of m[1]!) flags.add(flag);
+    body = body.slice(m[0].length);
+  }
+  body = translateRe2(body);
+  const flagText = [...flags].sort().join("");
+  try {
+    return new RegExp(body, `${flagText}u`);
+  } catch (withU) {
+    try {
+      return new RegExp(body, flagText);
+    } catch {
+      return { error: engineReason(withU) };
+    }
+  }
+}
+
+/**
+ * Compiles a regex pattern source (MATCH-6): ECMAScript with the `u` flag, or without it when
+ * the pattern is only valid without; before that, RE2 compatibility rewrites turn a leading
+ * `(?i)`, `(?m)`, `(?s)` (or a combination such as `(?is)`) into flags, `(?P<name>` into
+ * `(?<name>`, `\A` into `(?<![\s\S])` and `\z` into `(?![\s\S])`. The regex is unanchored (use
+ * it with `test` to search). Results are memoised per source.
+ *
+ * @example Usage
+ * ```ts
+ * import { compileRegexPattern } from "./argv_pattern.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const re = compileRegexPattern("(?i)^prod-");
+ * assert.ok(re instanceof RegExp && re.test("PROD-eu"));
+ * assert.deepEqual(compileRegexPattern("("), { error: "Unterminated group" });
+ * ```
+ *
+ * @param source The PATTERN text as written in `{{ .regex "PATTERN" }}`.
+ * @returns The compiled regex, or `{ error }` with the engine's reason.
+ */
+export function compileRegexPattern(source: string): RegExp | { error: string } {
+  let compiled = regexCache.get(source);
+  if (compiled === undefined) {
+    compiled = compileUncached(source);
+    regexCache.set(source, compiled);
+  }
+  return compiled;
+}
+
+/** Distinct declared names referenced by `{{ .NAME }}` in `text`, in order of appearance. */
+function declaredRefs(text: string, declared: ReadonlySet<string>): string[] {
+  const refs: string[] = [];
+  for (const m of text.matchAll(VAR_REF)) {
+    const name = m[1]!;
+    if (name !== "capture" && declared.has(name) && !refs.includes(name)) refs.push(name);
+  }
+  return refs;
+}
+
+/**
+ * Classifies one argv pattern element (MATCH-3, MATCH-6). With surrounding whitespace removed,
+ * `{{ .any }}` (optional inner whitespace) is a wildcard and `{{ .regex "PATTERN" }}` (at least
+ * one whitespace after `.regex`) a regex whose PATTERN is taken verbatim; an element with a
+ * `{{ .NAME }}` reference to a declared variable is a template; anything else is a literal.
+ * Position 0 is always literal (MATCH-5): callers do not classify it.
+ *
+ * @example Usage
+ * ```ts
+ * import { classifyPatternElement } from "./argv_pattern.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const declared = new Set(["ns"]);
+ * assert.equal(classifyPatternElement("{{.any}}", declared).kind, "wildcard");
+ * assert.equal(classifyPatternElement('{{ .regex "^prod-" }}', declared).kind, "regex");
+ * assert.deepEqual(classifyPatternElement("--ns={{ .ns }}", declared), {
+ *   kind: "template",
+ *   text: "--ns={{ .ns }}",
+ *   refs: ["ns"],
+ * });
+ * assert.equal(classifyPatternElement('{{ .regex "" }}', declared).kind, "error");
+ * ```
+ *
+ * @param p The pattern element as written.
+ * @param declared The names declared in `meta.vars`.
+ * @returns The element, or `{ kind: "error", message }` for an empty or invalid regex.
+ */
+export function classifyPatternElement(
+  p: string,
+  declared: ReadonlySet<string>,
+): PatternElement | { kind: "error"; message: string } {
+  if (!p.includes("{{")) return { kind: "literal", text: p };
+  const trimmed = p.trim();
+  if (WILDCARD.test(trimmed)) return { kind: "wildcard" };
+  const m = REGEX_FORM.exec(trimmed);
+  if (m !== null) {
+    const source = m[1]!;
+    if (source === "") {
+      return { kind: "error", message: `empty regular expression in ${JSON.stringify(p)}` };
+    }
+    const regex = compileRegexPattern(source);
+    if (!(regex instanceof RegExp)) {
+      return {
+        kind: "error",
+        message: `invalid regular expression ${JSON.stringify(source)}: ${regex.error}`,
+      };
+    }
+    return { kind: "regex", source, regex };
+  }
+  const refs = declaredRefs(p, declared);
+  return refs.length > 0 ? { kind: "template", text: p, refs } : { kind: "literal", text: p };
+}
+
+/**
+ * Replaces every `{{ .NAME }}` reference (optional whitespace inside the braces) whose NAME is
+ * an own key of `vars` by its value (MATCH-3 rule 4, MATCH-7). Any other `{{ … }}` text, and
+ * `{{ .capture }}`, stays as written.
+ *
+ * @example Usage
+ * ```ts
+ * import { substituteVars } from "./argv_pattern.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(substituteVars("--ns={{.ns}} {{ .other }}", { ns: "prod" }), "--ns=prod {{ .other }}");
+ * ```
+ *
+ * @param text The pattern element.
+ * @param vars Effective values of the declared variables.
+ * @returns The text with the references replaced.
+ */
+export function substituteVars(text: string, vars: Readonly<Record<string, string>>): string {
+  if (!text.includes("{{")) return text;
+  return text.replace(
+    VAR_REF,
+    (ref: string, name: string) =>
+      name !== "capture" && Object.hasOwn(vars, name) ? vars[name] ?? ref : ref,
+  );
+}

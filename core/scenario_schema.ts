@@ -1,0 +1,120 @@
+/**
+ * The zod model of a scenario file as written: the single source of the raw document
+ * types, of the structural validation in {@linkcode parseScenario} and of
+ * `schema/scenario.schema.json` (SCN-4, SCN-24).
+ *
+ * Values reach this model with every scalar as a string, except the integer fields
+ * (`exit`, `calls.min`, `calls.max`), which the loader converts only when written as
+ * plain decimal integers (SCN-14, SCN-20).
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const durationText = "a duration such as 300ms, 1.5h or 1h30m (Go syntax)";
+
+/** `calls`: call bounds (SCN-17). */
+export const CallsSchema = z.strictObject({
+  min: z.int().min(0).optional().describe(
+    "Calls required by verification. Default 0 when `calls` is present (1 when `calls` is absent).",
+  ),
+  max: z.int().min(1).optional().describe(
+    "Calls the step may answer. Default: `min` when min >= 1; required when min is 0.",
+  ),
+}).describe("Call bounds; absent means {min: 1, max: 1}.");
+
+/** `respond`: the canned answer. */
+export const RespondSchema = z.strictObject({
+  exit: z.int().min(0).max(255).optional().describe("Exit code, 0-255. Default 0."),
+  stdout: z.string().optional().describe(
+    "Text written to stdout (a template, TPL-2), or !!binary base64 bytes.",
+  ),
+  stderr: z.string().optional().describe(
+    "Text written to stderr (a template, TPL-2), or !!binary base64 bytes.",
+  ),
+  stdout_file: z.string().optional().describe(
+    "File whose content (a template) is written to stdout; relative to the scenario's directory.",
+  ),
+  stderr_file: z.string().optional().describe(
+    "File whose content (a template) is written to stderr; relative to the scenario's directory.",
+  ),
+  delay: z.string().optional().describe(`Delay before answering: ${durationText}.`),
+  capture: z.record(z.string(), z.string()).optional().describe(
+    "Literal values stored when this step answers, rendered later as {{ .capture.<id> }}.",
+  ),
+}).meta({
+  allOf: [
+    { not: { required: ["stdout", "stdout_file"] } },
+    { not: { required: ["stderr", "stderr_file"] } },
+  ],
+}).describe("What the fake answers. Default: exit 0, no output.");
+
+/** `match`: what a call must look like. */
+export const MatchSchema = z.strictObject({
+  argv: z.array(z.string()).min(1).describe(
+    'Expected argv; element 0 is the command name (a plain name). Elements may be literals, {{ .any }}, {{ .regex "..." }} or contain {{ .var }} references.',
+  ),
+  stdin: z.string().optional().describe(
+    "Expected stdin (CRLF and trailing newlines normalised), or !!binary bytes. At most 1 MiB.",
+  ),
+}).describe("The call this step answers.");
+
+/** A leaf step: one expected call. */
+export const LeafStepSchema = z.strictObject({
+  match: MatchSchema,
+  respond: RespondSchema.optional(),
+  calls: CallsSchema.optional(),
+  when: z.string().optional().describe("Accepted and ignored (with a validation warning)."),
+}).describe("One expected call and its answer.");
+
+/** `group`: an unordered group of leaf steps. */
+export const GroupSchema = z.strictObject({
+  mode: z.literal("unordered").describe('Must be "unordered".'),
+  name: z.string().optional().describe("Group name; default group-N (1-based ordinal)."),
+  steps: z.array(LeafStepSchema).min(1).describe("Members: leaf steps, callable in any order."),
+}).describe("Steps that may be called in any order.");
+
+/** A group element of `steps`. */
+export const GroupElementSchema = z.strictObject({ group: GroupSchema });
+
+/** An element of `steps`: a leaf step or a group. */
+export const StepElementSchema = z.union([LeafStepSchema, GroupElementSchema]);
+
+/** `meta`. */
+export const MetaSchema = z.strictObject({
+  name: z.string().describe("Scenario name, shown in every report. Must not be blank."),
+  description: z.string().optional().describe("Free text."),
+  vars: z.record(z.string(), z.string()).optional().describe(
+    "Template variables; the environment overrides a value when set and not denied.",
+  ),
+  security: z.strictObject({
+    allowed_commands: z.array(z.string()).optional().describe(
+      "Command names the scenario may fake.",
+    ),
+    deny_env_vars: z.array(z.string()).optional().describe(
+      "Glob patterns of variable names the environment may not override.",
+    ),
+  }).optional().describe("Guard rails."),
+  session: z.strictObject({
+    ttl: z.string().optional().describe(`Remove sessions idle longer than this: ${durationText}.`),
+  }).optional().describe("Session settings."),
+}).describe("Scenario metadata.");
+
+/** The whole scenario document. */
+export const ScenarioDocumentSchema = z.strictObject({
+  meta: MetaSchema,
+  steps: z.array(StepElementSchema).min(1).describe("Expected calls, in order."),
+}).describe("A cli-replay scenario.");
+
+/** The raw leaf step as written. */
+export type LeafStepDocument = z.infer<typeof LeafStepSchema>;
+/** The raw group element as written. */
+export type GroupElementDocument = z.infer<typeof GroupElementSchema>;
+/** The raw meta mapping as written. */
+export type MetaDocument = z.infer<typeof MetaSchema>;
+
+/** Builds the JSON Schema (draft-07) published as `schema/scenario.schema.json`. */
+export function buildScenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(ScenarioDocumentSchema, { target: "draft-7" });
+  return { ...schema, $id: "https://jsr.io/@x/cli-replay/schema/scenario.schema.json" };
+}

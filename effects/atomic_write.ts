@@ -1,0 +1,45 @@
+/**
+ * Atomic file replacement (STATE-8, ERR-6): write a uniquely named temp file in the
+ * same directory, then rename it over the target.
+ *
+ * @module
+ */
+
+function _tempPath(path: string): string {
+  const slash = path.lastIndexOf("/");
+  const dir = slash >= 0 ? path.slice(0, slash + 1) : "";
+  const base = slash >= 0 ? path.slice(slash + 1) : path;
+  const stem = base.endsWith(".state") ? base.slice(0, -".state".length) : base;
+  const random = crypto.getRandomValues(new Uint32Array(2));
+  return `${dir}${stem}.${Deno.pid}.${random[0]!.toString(16)}${random[1]!.toString(16)}.tmp`;
+}
+
+/** Options of {@linkcode writeFileAtomic}. */
+export interface AtomicWriteOptions {
+  /** File mode of the new file. @default {0o600} */
+  mode?: number;
+}
+
+/**
+ * Replaces `path` with `data` atomically: readers see the old or the new file, never a
+ * torn one. Requires `--allow-write`.
+ *
+ * @param path Target file.
+ * @param data New content.
+ * @param options File mode.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const temp = _tempPath(path);
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  try {
+    await Deno.writeFile(temp, bytes, { mode: options.mode ?? 0o600, createNew: true });
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Reads and writes the compiled scenario next to the state (STATE-11). No npm imports:
+ * the intercept uses it.
+ *
+ * @module
+ */
+import {
+  COMPILED_FORMAT,
+  type CompiledScenario,
+  decodeCompiled,
+  encodeCompiled,
+} from "../core/compiled.ts";
+import type { Scenario } from "../core/types.ts";
+import { VERSION } from "../core/version.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+
+/** Reads a compiled scenario; undefined when missing, stale in format/version, or corrupt. */
+export async function readCompiled(path: string): Promise<CompiledScenario | undefined> {
+  try {
+    return decodeCompiled(await Deno.readTextFile(path), VERSION);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Writes a compiled scenario atomically (mode 0600). */
+export async function writeCompiled(
+  path: string,
+  input: { scenario: Scenario; hash: string; size: number; mtimeMs: number },
+): Promise<CompiledScenario> {
+  const compiled: CompiledScenario = {
+    format: COMPILED_FORMAT,
+    programVersion: VERSION,
+    scenarioHash: input.hash,
+    size: input.size,
+    mtimeMs: input.mtimeMs,
+    scenario: input.scenario,
+  };
+  await writeFileAtomic(path, encodeCompiled(compiled), { mode: 0o600 });
+  return compiled;
+}

@@ -1,0 +1,195 @@
+/**
+ * Starting and removing a replay session (RUN-1 steps 2–8, EXEC-2 Setup and Cleanup):
+ * checks, `.cli-replay`, intercept dir with shims, compiled scenario and fresh state.
+ * Anything created is removed again when a later step fails.
+ *
+ * @module
+ */
+import type { Scenario } from "../core/types.ts";
+import { newState } from "../core/engine.ts";
+import { renderShim } from "../core/shell.ts";
+import {
+  effectiveAllowlist,
+  findAllowlistViolations,
+  renderAllowlistViolation,
+} from "../core/allowlist.ts";
+import { formatDiagnostic } from "../core/scenario_format.ts";
+import { CliError } from "../cli/errors.ts";
+import type { LoadedScenario } from "./scenario_file.ts";
+import { newSessionId, type SessionFiles, sessionFiles } from "./session_files.ts";
+import { ensureStateDir } from "./state_dir.ts";
+import { removeStateFiles, writeState } from "./state_store.ts";
+import { writeCompiled } from "./compiled_store.ts";
+import { selfCommand } from "./self_command.ts";
+import { sweepExpiredSessions } from "./ttl_sweep.ts";
+
+/** Options of {@linkcode setupSession}. */
+export interface SetupOptions {
+  /** `--allowed-commands`, parsed. @default {[]} */
+  allowedCommands?: readonly string[];
+  /** `--max-delay` in ms; 0 = no cap. @default {300000} */
+  maxDelayMs?: number;
+  /** `--max-delay` as written, for messages. @default {"5m"} */
+  maxDelay?: string;
+  /** Receives warnings and status lines. @default {() => {}} */
+  onMessage?: (line: string) => void;
+  /** Current time. @default {new Date()} */
+  now?: Date;
+}
+
+/** A session that was set up. */
+export interface ReplaySession {
+  /** The loaded scenario. */
+  readonly loaded: LoadedScenario;
+  /** The session's files. */
+  readonly files: SessionFiles;
+  /** The session id. */
+  readonly sessionId: string;
+  /** The self command embedded in shims and the cleanup trap. */
+  readonly selfCommand: readonly string[];
+}
+
+/** Parses `--allowed-commands`: comma-separated, trimmed, empty items dropped. */
+export function parseCommandList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * Checks delays against `--max-delay` and the allowlist (RUN-1 step 4, RUN-12, SEC-2).
+ *
+ * @throws {CliError} With every violation.
+ */
+export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions): void {
+  const scenario = loaded.scenario;
+  const cap = options.maxDelayMs ?? 5 * 60 * 1000;
+  const problems: string[] = [];
+  if (cap > 0) {
+    for (const step of scenario.steps) {
+      if (step.respond.delayMs > cap) {
+        const path = `${step.yamlPath}.respond.delay`;
+        const pos = loaded.positions.get(path);
+        problems.push(
+          `cli-replay: ${
+            formatDiagnostic({
+              file: loaded.file,
+              line: pos?.line ?? 0,
+              column: pos?.column ?? 0,
+              path,
+              message: `${step.respond.delay} exceeds --max-delay ${options.maxDelay ?? "5m"}`,
+              severity: "error",
+            })
+          }`,
+        );
+      }
+    }
+  }
+  const allow = effectiveAllowlist(scenario.meta.allowedCommands, options.allowedCommands ?? []);
+  for (const v of findAllowlistViolations(scenario, allow)) {
+    problems.push(renderAllowlistViolation(v, scenario, allow ?? []).trimEnd());
+  }
+  if (problems.length > 0) throw new CliError(problems.join("\n"));
+}
+
+async function _removeTree(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/**
+ * Creates a session: checks, `.cli-replay`, TTL sweep, intercept dir with one shim per
+ * command, compiled scenario, fresh state. Requires read, write and env permissions.
+ *
+ * @param loaded The validated scenario.
+ * @param options Flags.
+ * @returns The session.
+ * @throws {CliError} On a rule violation or an unsafe state directory.
+ */
+export async function setupSession(
+  loaded: LoadedScenario,
+  options: SetupOptions = {},
+): Promise<ReplaySession> {
+  checkSessionRules(loaded, options);
+  const scenario: Scenario = loaded.scenario;
+  const probe = await sessionFiles(loaded.absPath, "");
+  await ensureStateDir(probe.stateDir);
+  if (scenario.meta.ttlMs !== undefined) {
+    const swept = await sweepExpiredSessions(probe.stateDir, scenario.meta.ttlMs, {
+      now: options.now ?? new Date(),
+      onWarning: (w) => options.onMessage?.(`cli-replay: warning: ${w}`),
+    });
+    if (swept.cleaned > 0) {
+      options.onMessage?.(`cli-replay: cleaned ${swept.cleaned} expired sessions`);
+    }
+  }
+  const sessionId = newSessionId();
+  const files = await sessionFiles(loaded.absPath, sessionId);
+  const self = selfCommand({ mode: "intercept", writeDir: files.stateDir });
+  let created = false;
+  try {
+    await Deno.mkdir(files.interceptDir, { mode: 0o700 });
+    created = true;
+    await Deno.chmod(files.interceptDir, 0o700);
+    for (const command of scenario.commands) {
+      const shimPath = `${files.interceptDir}/${command}`;
+      await Deno.writeTextFile(
+        shimPath,
+        renderShim({
+          command,
+          selfCommand: self,
+          scenarioPath: files.scenarioPath,
+          sessionId,
+        }),
+        { mode: 0o700, createNew: true },
+      );
+      await Deno.chmod(shimPath, 0o700);
+    }
+    await writeCompiled(files.compiled, {
+      scenario,
+      hash: loaded.hash,
+      size: loaded.size,
+      mtimeMs: loaded.mtimeMs,
+    });
+    await writeState(
+      files.state,
+      newState(scenario, {
+        scenarioPath: files.scenarioPath,
+        scenarioHash: loaded.hash,
+        now: options.now ?? new Date(),
+        interceptDir: files.interceptDir,
+      }),
+    );
+  } catch (error) {
+    if (created) await _removeTree(files.interceptDir);
+    await removeStateFiles(files);
+    throw error;
+  }
+  return {
+    loaded,
+    files,
+    sessionId,
+    selfCommand: selfCommand({ mode: "full" }),
+  };
+}
+
+/**
+ * Removes a session's intercept dir, state, compiled and lock files. Idempotent.
+ *
+ * @param files The session's files.
+ * @returns Whether the intercept dir existed.
+ */
+export async function removeSession(files: SessionFiles): Promise<boolean> {
+  let existed = false;
+  if (files.sessionId !== "") {
+    try {
+      await Deno.lstat(files.interceptDir);
+      existed = true;
+    } catch { /* already gone */ }
+    await _removeTree(files.interceptDir);
+  }
+  await removeStateFiles(files);
+  return existed;
+}

@@ -1,0 +1,108 @@
+/**
+ * The session state on disk (STATE-7, STATE-8, STATE-14): exclusive-locked
+ * read–decide–write with atomic replacement, and lock-free reads.
+ *
+ * @module
+ */
+import type { State } from "../core/types.ts";
+import { parseState, serializeState } from "../core/state.ts";
+import { StateError } from "../core/errors.ts";
+import { writeFileAtomic } from "./atomic_write.ts";
+import type { SessionFiles } from "./session_files.ts";
+
+/** What a decision returns: the state to write (none = leave the file alone) and a value. */
+export interface StateDecision<T> {
+  /** The next state, or undefined to write nothing. */
+  readonly next?: State | undefined;
+  /** Anything the caller needs back. */
+  readonly value: T;
+}
+
+/**
+ * Reads a state file without locking; `undefined` when it does not exist.
+ *
+ * @param path The state file.
+ * @returns The state or undefined.
+ * @throws {StateError} When the file is corrupt.
+ */
+export async function readState(path: string): Promise<State | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  return parseState(text, path);
+}
+
+/** Writes a state atomically (mode 0600). */
+export async function writeState(path: string, state: State): Promise<void> {
+  await writeFileAtomic(path, serializeState(state), { mode: 0o600 });
+}
+
+/**
+ * Runs `decide` on the current state under the session's exclusive lock and writes the
+ * next state atomically before releasing it (STATE-7). `decide` must not wait on
+ * anything outside the process.
+ *
+ * @param files The session's files.
+ * @param decide Receives the state (undefined when there is none yet).
+ * @returns The decision's value.
+ * @throws {StateError} When the state is corrupt or the session was cleaned meanwhile.
+ */
+export async function updateState<T>(
+  files: SessionFiles,
+  decide: (state: State | undefined) => StateDecision<T>,
+): Promise<T> {
+  using lock = await Deno.open(files.lock, { create: true, read: true, write: true, mode: 0o600 });
+  await lock.lock(true);
+  const held = await lock.stat();
+  let current: Deno.FileInfo | undefined;
+  try {
+    current = await Deno.stat(files.lock);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (current === undefined || current.ino !== held.ino || current.dev !== held.dev) {
+    throw new StateError(
+      `session was cleaned during the call (lock file "${files.lock}" was removed)`,
+      files.state,
+    );
+  }
+  const state = await readState(files.state);
+  const decision = decide(state);
+  if (decision.next !== undefined) await writeState(files.state, decision.next);
+  return decision.value;
+}
+
+/**
+ * Removes a session's state, compiled and lock files under its lock (CLEAN-3).
+ * Missing files are not errors.
+ *
+ * @param files The session's files.
+ * @returns Whether a state file was removed.
+ */
+export async function removeStateFiles(files: SessionFiles): Promise<boolean> {
+  let lock: Deno.FsFile | undefined;
+  try {
+    lock = await Deno.open(files.lock, { read: true, write: true });
+    await lock.lock(true);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  try {
+    let removed = false;
+    for (const path of [files.state, files.compiled, files.lock]) {
+      try {
+        await Deno.remove(path);
+        if (path === files.state) removed = true;
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    }
+    return removed;
+  } finally {
+    lock?.close();
+  }
+}
