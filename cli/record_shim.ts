@@ -90,5 +90,10 @@ export async function recordShimMain(args: string[]): Promise<number> {
       }" exceeded 1 MiB and was not recorded (the step will not match on stdin)\n`,
     );
   }
+  if (outcome.logError !== undefined) {
+    writeErr(
+      `cli-replay: warning: cannot record the call of "${parsed.argv[0]}": ${outcome.logError}\n`,
+    );
+  }
   return outcome.exitCode;
 }

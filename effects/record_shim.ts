@@ -31,6 +31,8 @@ export type RecordShimOutcome =
     readonly exitCode: number;
     readonly recorded: boolean;
     readonly stdinTruncated: boolean;
+    /** Why the call could not be appended to the log, when it could not. */
+    readonly logError?: string;
   };
 
 /**
@@ -46,8 +48,9 @@ export type RecordShimOutcome =
 export async function execRecordShim(options: RecordShimCallOptions): Promise<RecordShimOutcome> {
   const name = options.argv[0] ?? "";
   const args = options.argv.slice(1);
+  if (name === "" || name.includes("/")) return { kind: "not-found", command: name };
   const file = await findExecutable(name, Deno.env.get("PATH"), { skipDir: options.shimDir });
-  if (file === undefined || name.includes("/")) return { kind: "not-found", command: name };
+  if (file === undefined) return { kind: "not-found", command: name };
   using signals = forwardSignals();
 
   if (Deno.env.get("CLI_REPLAY_IN_SHIM") === "1") {
@@ -85,6 +88,18 @@ export async function execRecordShim(options: RecordShimCallOptions): Promise<Re
   };
   if (input.captured !== undefined) call.stdin = input.captured;
   if (input.truncated) call.stdinTruncated = true;
-  await appendRecordedCall(options.log, call);
-  return { kind: "ran", exitCode: status.code, recorded: true, stdinTruncated: input.truncated };
+  let logError: string | undefined;
+  try {
+    await appendRecordedCall(options.log, call);
+  } catch (error) {
+    // the recording may already be over (a call left running in the background)
+    logError = error instanceof Error ? error.message : String(error);
+  }
+  return {
+    kind: "ran",
+    exitCode: status.code,
+    recorded: logError === undefined,
+    stdinTruncated: input.truncated,
+    ...(logError === undefined ? {} : { logError }),
+  };
 }

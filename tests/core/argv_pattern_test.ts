@@ -48,7 +48,7 @@ Deno.test("classifyPatternElement() tells wildcards, regexes, templates and lite
       expected: { kind: "regex", source: "(?i)^PROD", regex: { source: "^PROD", flags: "iu" } },
     },
     { p: '{{ .regex"x" }}', expected: { kind: "literal", text: '{{ .regex"x" }}' } },
-    { p: '{{ .regex x }}', expected: { kind: "literal", text: "{{ .regex x }}" } },
+    { p: "{{ .regex x }}", expected: { kind: "literal", text: "{{ .regex x }}" } },
     {
       p: '{{ .regex "" }}',
       expected: { kind: "error", message: 'empty regular expression in "{{ .regex \\"\\" }}"' },

@@ -91,15 +91,26 @@ Deno.test("matchArgv() applies element rules in order, argv[0] always literal (M
     { pattern: ["x", "{{ .ns }}"], received: ["x", "prod"], vars, expected: true },
     { pattern: ["x", "{{ .ns }}"], received: ["x", "prod"], expected: false },
     { pattern: ["x", "{{ .ns }}"], received: ["x", "{{ .ns }}"], vars, expected: true },
-    { pattern: ["x", "--ns={{.ns}}@{{ .region }}"], received: ["x", "--ns=prod@eu"], vars, expected: true },
-    { pattern: ["x", "{{ .ns }}-{{ .other }}"], received: ["x", "prod-{{ .other }}"], vars, expected: true },
+    {
+      pattern: ["x", "--ns={{.ns}}@{{ .region }}"],
+      received: ["x", "--ns=prod@eu"],
+      vars,
+      expected: true,
+    },
+    {
+      pattern: ["x", "{{ .ns }}-{{ .other }}"],
+      received: ["x", "prod-{{ .other }}"],
+      vars,
+      expected: true,
+    },
     { pattern: ["x", "{{ .other }}"], received: ["x", ""], vars, expected: false },
     { pattern: ["x", "{{ .ns }}"], received: ["x", "PROD"], vars, expected: false },
     { pattern: ["x", "{{ .capture.ns }}"], received: ["x", "prod"], vars, expected: false },
     { pattern: ["x", "{{ .ns }}"], received: ["x", ""], vars: { ns: "" }, expected: true },
   ];
   for (const { pattern, received, vars, expected } of cases) {
-    await t.step(`${JSON.stringify(pattern)} vs ${JSON.stringify(received)}`, () => {
+    const name = `${JSON.stringify(pattern)} vs ${JSON.stringify(received)}`;
+    await t.step(vars === undefined ? name : `${name} with ${JSON.stringify(vars)}`, () => {
       assert.equal(matchArgv(pattern, received, vars), expected);
     });
   }
@@ -112,7 +123,11 @@ Deno.test("explainArgvMismatch() reports the first difference (MATCH-9)", async 
     vars?: Record<string, string>;
     expected: ArgvDiff | undefined;
   }[] = [
-    { pattern: ["kubectl", "get", "pods"], received: ["kubectl", "get", "pods"], expected: undefined },
+    {
+      pattern: ["kubectl", "get", "pods"],
+      received: ["kubectl", "get", "pods"],
+      expected: undefined,
+    },
     {
       pattern: ["kubectl", "get", "pods"],
       received: ["kubectl", "get", "deployments"],
@@ -248,7 +263,8 @@ Deno.test("explainArgvMismatch() reports the first difference (MATCH-9)", async 
     },
   ];
   for (const { pattern, received, vars, expected } of cases) {
-    await t.step(`${JSON.stringify(pattern)} vs ${JSON.stringify(received)}`, () => {
+    const name = `${JSON.stringify(pattern)} vs ${JSON.stringify(received)}`;
+    await t.step(vars === undefined ? name : `${name} with ${JSON.stringify(vars)}`, () => {
       assert.deepEqual(explainArgvMismatch(pattern, received, vars), expected);
     });
   }

@@ -1,0 +1,135 @@
+/**
+ * `cli-replay exec` (EXEC-1..13): set up a session, run the child under it, verify,
+ * report, and always clean up. Signals are forwarded to the child's process group.
+ *
+ * @module
+ */
+import { decideExecExitCode, signalNumber } from "../core/exec_decision.ts";
+import { quoteIfNeeded } from "../core/shell.ts";
+import { renderVerifyText } from "../core/report_text.ts";
+import { readScenarioFile } from "../effects/scenario_file.ts";
+import { writeFileAtomic } from "../effects/atomic_write.ts";
+import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec_session.ts";
+import { parseCommandList } from "../effects/session_setup.ts";
+import { CliError } from "./errors.ts";
+import { parseDurationFlag } from "./flags.ts";
+import { parseFormat } from "./main.ts";
+import { renderReport } from "./verify.ts";
+import { dryRun } from "./run.ts";
+import { writeErr } from "./output.ts";
+
+/** Flags of `exec`. */
+export interface ExecFlags {
+  /** `--allowed-commands`. */
+  allowedCommands?: string;
+  /** `--format`. */
+  format?: string;
+  /** `--report-file`. */
+  reportFile?: string;
+  /** `--max-delay`. */
+  maxDelay?: string;
+  /** `--dry-run`. */
+  dryRun?: boolean;
+}
+
+const USAGE = "usage: cli-replay exec <scenario.yaml> -- <command> [args...]";
+
+/**
+ * Runs `cli-replay exec`.
+ *
+ * @param scenarios Positional arguments before `--`.
+ * @param command The child command after `--` (undefined when `--` is missing).
+ * @param flags The flags.
+ * @returns The EXEC-7 exit code.
+ */
+export async function execAction(
+  scenarios: string[],
+  command: string[] | undefined,
+  flags: ExecFlags,
+): Promise<number> {
+  if (command === undefined) throw new CliError(`missing '--' separator: ${USAGE}`);
+  if (scenarios.length === 0) throw new CliError("missing scenario path before '--'");
+  if (scenarios.length > 1) {
+    throw new CliError(
+      `expected exactly one scenario path before '--', got ${scenarios.length}`,
+    );
+  }
+  if (command.length === 0 && !flags.dryRun) {
+    throw new CliError(`missing command after '--': ${USAGE}`);
+  }
+  const format = parseFormat(flags.format, ["text", "json", "junit"] as const);
+  if (flags.reportFile !== undefined && format === undefined) {
+    throw new CliError("--report-file requires --format (text, json or junit)");
+  }
+  const maxDelay = flags.maxDelay ?? "5m";
+  const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
+  const scenarioArg = scenarios[0]!;
+  if (flags.dryRun) return await dryRun(scenarioArg, flags);
+
+  // Signals: before the child runs they end exec (128+N after cleanup); while it runs
+  // they are forwarded to its process group (EXEC-5).
+  let session: ExecSession | undefined;
+  let early: Deno.Signal | undefined;
+  let wakeEarly: (() => void) | undefined;
+  const listeners = FORWARDED_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (session?.phase === "running") session.forward(signal);
+      else {
+        early ??= signal;
+        wakeEarly?.();
+      }
+    };
+    Deno.addSignalListener(signal, handler);
+    return { signal, handler };
+  });
+  try {
+    const loaded = await readScenarioFile(scenarioArg);
+    session = new ExecSession(loaded, command, {
+      allowedCommands: parseCommandList(flags.allowedCommands),
+      maxDelayMs,
+      maxDelay,
+      onMessage: (line) => writeErr(`${line}\n`),
+    });
+    await session.setup();
+    if (early !== undefined) {
+      await session.cleanup();
+      return decideExecExitCode({ signalBeforeSpawn: signalNumber(early, Deno.build.os) });
+    }
+    const s = loaded.scenario;
+    writeErr(
+      `cli-replay: exec session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +
+        `  child command: ${command.map(quoteIfNeeded).join(" ")}\n`,
+    );
+    const outcome = await session.run();
+    if (outcome.startError !== undefined) {
+      writeErr(`cli-replay: cannot start "${command[0]}": ${outcome.startError}\n`);
+    }
+    if (outcome.stateWarning !== undefined) {
+      writeErr(`cli-replay: warning: ${outcome.stateWarning}\n`);
+    }
+    const now = new Date();
+    if (outcome.startError === undefined) {
+      writeErr(renderVerifyText(outcome.verification, { scenarioArg }));
+    }
+    if (format !== undefined) {
+      const report = renderReport(outcome.verification, format, { scenarioArg, timestamp: now });
+      if (flags.reportFile !== undefined) {
+        try {
+          await writeFileAtomic(flags.reportFile, report, { mode: 0o644 });
+        } catch (error) {
+          writeErr(
+            `cli-replay: warning: could not write report file "${flags.reportFile}": ${
+              error instanceof Error ? error.message : error
+            }\n`,
+          );
+        }
+      } else if (format !== "text" || outcome.startError !== undefined) {
+        writeErr(report);
+      }
+    }
+    return outcome.exitCode;
+  } finally {
+    await session?.cleanup();
+    for (const { signal, handler } of listeners) Deno.removeSignalListener(signal, handler);
+  }
+}
