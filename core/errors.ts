@@ -13,6 +13,8 @@ export class ScenarioError extends Error {
   /** Every problem found (SCN-22); empty when the file could not be read at all. */
   readonly diagnostics: Diagnostic[];
   /**
+   * Creates the error; the message lists every diagnostic.
+   *
    * @param message Summary line.
    * @param diagnostics The problems found.
    * @param options Standard error options.
@@ -35,6 +37,8 @@ export class StateError extends Error {
   /** The state file, or `""` when parsing text with no file. */
   readonly file: string;
   /**
+   * Creates the error.
+   *
    * @param message What is wrong.
    * @param file The state file.
    * @param options Standard error options.

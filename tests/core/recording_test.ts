@@ -143,7 +143,7 @@ Deno.test("sortRecordedCalls() orders by timestamp and keeps log order on ties (
     call({ argv: ["b2"], timestamp: "2026-02-07T11:00:00.5+01:00" }),
     call({ argv: ["d"], timestamp: "2026-02-07T10:00:00.999000001Z" }),
   ];
-  assert.deepEqual(sortRecordedCalls(calls).map((c) => c.argv[0]), ["a", "d", "c", "b1", "b2"]);
+  assert.deepEqual(sortRecordedCalls(calls).map((c) => c.argv[0]), ["b2", "a", "d", "c", "b1"]);
 });
 
 Deno.test("recordingToScenarioYaml() writes the REC-8 example exactly", () => {
@@ -194,7 +194,8 @@ Deno.test("recordingToScenarioYaml() picks the scalar style of REC-8", async (t)
     { name: "empty line inside", text: "a\n\nb\n", yaml: "|\n        a\n\n        b\n" },
     { name: "leading spaces", text: "  x\ny\n", yaml: "|2\n          x\n        y\n" },
     { name: "leading empty line", text: "\n  x\n", yaml: "|2\n\n          x\n" },
-    { name: "tabs in a block", text: "a\tb\n\tc\n", yaml: "|2\n        a\tb\n        \tc\n" },
+    { name: "tabs in a block", text: "a\tb\n\tc\n", yaml: "|\n        a\tb\n        \tc\n" },
+    { name: "tab first", text: "\tx\ny\n", yaml: "|2\n        \tx\n        y\n" },
     { name: "single line", text: "web-0", yaml: '"web-0"\n' },
     { name: "tab without newline", text: "a\tb", yaml: '"a\\tb"\n' },
     { name: "CRLF", text: "a\r\nb\r\n", yaml: '"a\\r\\nb\\r\\n"\n' },

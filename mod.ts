@@ -1,0 +1,131 @@
+/**
+ * cli-replay: scenario-driven replay of external CLIs for black-box tests of scripts,
+ * pipelines and runbooks. This module is the library: the pure core (load, match, step,
+ * verify, render), an in-memory engine, and {@linkcode runWithScenario}, which runs a
+ * child process under a scenario from inside a Deno test.
+ *
+ * ```ts
+ * import { assertReplayPassed, runWithScenario } from "@x/cli-replay";
+ * import assert from "node:assert/strict";
+ *
+ * const yaml = `
+ * meta: {name: deploy}
+ * steps:
+ *   - match: {argv: [kubectl, rollout, status, deploy/web]}
+ *     respond: {stdout: "deployment \\"web\\" successfully rolled out\\n"}
+ * `;
+ * const run = await runWithScenario({ yaml }, ["sh", "-c", "kubectl rollout status deploy/web"]);
+ * assertReplayPassed(run);
+ * assert.match(run.stdout, /successfully rolled out/);
+ * ```
+ *
+ * @module
+ */
+
+// The data model
+export type {
+  ArgvDiff,
+  Block,
+  Calls,
+  Content,
+  Diagnostic,
+  GroupRange,
+  Respond,
+  Scenario,
+  ScenarioMeta,
+  State,
+  Step,
+  StepElement,
+  StepOutcome,
+  Subject,
+  UnexpectedCall,
+  UnexpectedReason,
+  VerifyResult,
+  VerifyStep,
+  VerifyUnexpected,
+} from "./core/types.ts";
+
+// Loading and validation
+export {
+  type FileReference,
+  type ParseResult,
+  parseScenario,
+  type ParseScenarioOptions,
+  type SourcePosition,
+} from "./core/scenario_parse.ts";
+export { formatDiagnostic } from "./core/scenario_format.ts";
+export { ScenarioError, StateError } from "./core/errors.ts";
+
+// Matching and stepping
+export { explainArgvMismatch, matchArgv } from "./core/matcher.ts";
+export {
+  type CallInput,
+  type EffectiveVars,
+  effectiveVars,
+  needsStdin,
+  newState,
+  type NewStateOptions,
+  stepCall,
+  type StepResult,
+} from "./core/engine.ts";
+export { parseState, serializeState } from "./core/state.ts";
+export {
+  createReplayEngine,
+  type EngineCallOptions,
+  type ReplayEngine,
+  type ReplayEngineOptions,
+} from "./core/replay_engine.ts";
+
+// Verification and rendering
+export { stepLabel, verifyState, type VerifyStateOptions } from "./core/verify.ts";
+export { renderVerifyText, type VerifyTextOptions } from "./core/report_text.ts";
+export { renderVerifyJson } from "./core/report_json.ts";
+export { type JUnitOptions, renderJUnit } from "./core/report_junit.ts";
+export { type OutcomeOptions, renderOutcome } from "./core/outcome_report.ts";
+export { formatArgv } from "./core/argv_display.ts";
+export {
+  buildDryRunReport,
+  type DryRunOptions,
+  type DryRunReport,
+  type DryRunStep,
+  renderDryRun,
+} from "./core/dry_run.ts";
+export {
+  type AllowlistViolation,
+  effectiveAllowlist,
+  findAllowlistViolations,
+  renderAllowlistViolation,
+} from "./core/allowlist.ts";
+export {
+  emitShellSetup,
+  quotePosix,
+  renderShim,
+  type ShellSetupOptions,
+  type ShimOptions,
+} from "./core/shell.ts";
+export {
+  decideExecExitCode,
+  type ExecEvent,
+  type ExecFacts,
+  type ExecPhase,
+  nextExecPhase,
+} from "./core/exec_decision.ts";
+
+// Recording
+export {
+  parseRecordingLog,
+  type RecordedCall,
+  type RecordingMeta,
+  recordingToScenarioYaml,
+} from "./core/recording.ts";
+
+// Effects for test suites
+export { loadScenario } from "./effects/scenario_file.ts";
+export { validateFiles, type ValidationReport } from "./effects/validate_files.ts";
+export {
+  assertReplayPassed,
+  type ReplayRun,
+  runWithScenario,
+  type RunWithScenarioOptions,
+  type ScenarioSource,
+} from "./effects/run_with_scenario.ts";
