@@ -57,7 +57,7 @@ function _decodeUtf8(bytes: Uint8Array): string | undefined {
  *
  * @example Usage
  * ```ts
- * import { encodeRecordingLine } from "@x/cli-replay";
+ * import { encodeRecordingLine } from "./recording.ts";
  * import assert from "node:assert/strict";
  * const line = encodeRecordingLine({
  *   timestamp: "2026-02-07T10:00:00.123Z", argv: ["git", "status"], exit: 0,
@@ -379,7 +379,7 @@ export function recordingToScenarioYaml(
  *
  * @example Usage
  * ```ts
- * import { defaultRecordingName } from "@x/cli-replay";
+ * import { defaultRecordingName } from "./recording.ts";
  * import assert from "node:assert/strict";
  * assert.equal(
  *   defaultRecordingName(new Date("2026-02-07T10:04:05Z")),
@@ -421,7 +421,7 @@ function _commandNameProblem(name: string): string | undefined {
  *
  * @example Usage
  * ```ts
- * import { parseRecordCommands } from "@x/cli-replay";
+ * import { parseRecordCommands } from "./recording.ts";
  * import assert from "node:assert/strict";
  * assert.deepEqual(parseRecordCommands(["kubectl,helm", "kubectl"]), {
  *   ok: true, names: ["kubectl", "helm"],
@@ -478,7 +478,7 @@ export interface RecordShimOptions {
  *
  * @example Usage
  * ```ts
- * import { renderRecordShim } from "@x/cli-replay";
+ * import { renderRecordShim } from "./recording.ts";
  * import assert from "node:assert/strict";
  * const text = renderRecordShim({
  *   command: "kubectl", selfCommand: ["/bin/cli-replay"],

@@ -177,7 +177,7 @@ function _walk(node: unknown, path: string, ctx: WalkContext): unknown {
           path,
           "!!binary is allowed only on match.stdin, respond.stdout and respond.stderr",
         );
-        return "";
+        return String(n.source ?? "");
       }
       const v = n.value;
       ctx.binary.set(path, v instanceof Uint8Array ? new Uint8Array(v) : new Uint8Array());
@@ -185,18 +185,18 @@ function _walk(node: unknown, path: string, ctx: WalkContext): unknown {
     }
     if (tag !== undefined && tag !== STR_TAG) {
       _error(ctx.diagnostics, ctx.file, pos, path, `unsupported tag "${_shortTag(tag)}"`);
-      return "";
+      return String(n.source ?? "");
     }
     const text = String(n.value ?? "");
     if (
       tag === undefined && n.type === "PLAIN" && _isIntegerPath(path) &&
-      /^\+?-?[0-9]+$/.test(text)
+      /^[+-]?[0-9]+$/.test(text)
     ) {
       return Number(text.replace(/^\+/, ""));
     }
     return text;
   }
-  if (tag !== undefined && !tag.endsWith(":map") && !tag.endsWith(":seq")) {
+  if (tag !== undefined) {
     _error(ctx.diagnostics, ctx.file, pos, path, `unsupported tag "${_shortTag(tag)}"`);
   }
   const inner = { ...ctx, depth: ctx.depth + 1 };
@@ -403,8 +403,9 @@ function _zodIssues(
     const parentSegments = issue.path.slice(0, -1);
     const parent = _getAt(data, parentSegments);
     if (
-      issue.code === "invalid_type" && value === undefined && issue.path.length > 0 &&
-      parent !== null && typeof parent === "object" && !Array.isArray(parent)
+      value === undefined && issue.path.length > 0 &&
+      parent !== null && typeof parent === "object" && !Array.isArray(parent) &&
+      !Object.hasOwn(parent, String(issue.path.at(-1)))
     ) {
       const parentPath = _pathString(base, parentSegments);
       _error(
@@ -434,6 +435,39 @@ function _zodIssues(
     }
   }
   return true;
+}
+
+/** Removes the keys zod reported as unrecognized, so the rest can still be checked. */
+function _withoutUnknownKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  const clone = structuredClone(value);
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const target = _getAt(clone, issue.path);
+    if (target === null || typeof target !== "object") continue;
+    for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
+  }
+  return clone;
+}
+
+/**
+ * Validates `value` against `schema`, reporting every issue; when the only problems are
+ * unknown keys, still returns the data without them so that the semantic checks run and
+ * no follow-on diagnostics appear (SCN-22: report all problems, and only real ones).
+ */
+function _parseReporting<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  base: string,
+  ctx: WalkContext,
+): { data: T | undefined; clean: boolean } {
+  const r = schema.safeParse(value);
+  if (r.success) return { data: r.data, clean: true };
+  _zodIssues(r, value, base, ctx);
+  if (!r.error.issues.every((i) => i.code === "unrecognized_keys")) {
+    return { data: undefined, clean: false };
+  }
+  const retry = schema.safeParse(_withoutUnknownKeys(value, r.error.issues));
+  return { data: retry.success ? retry.data : undefined, clean: false };
 }
 
 interface StepDraft {
@@ -513,7 +547,12 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
     binary: new Map(),
     depth: 0,
   };
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+  if (
+    doc.contents === null ||
+    (isScalar(doc.contents) && doc.contents.tag === undefined &&
+      doc.contents.type === "PLAIN" &&
+      ["", "~", "null", "Null", "NULL"].includes(String(doc.contents.source ?? "")))
+  ) {
     _error(diagnostics, file, { line: 1, column: 1 }, "", "scenario is empty");
     return fail();
   }
@@ -542,13 +581,18 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
 
   // meta
   let meta: MetaDocument | undefined;
+  let metaOk = false;
   if ("meta" in root) {
-    const r = MetaSchema.safeParse(root.meta);
-    if (!_zodIssues(r, root.meta, "meta", ctx) && r.success) meta = r.data;
+    const r = _parseReporting(MetaSchema, root.meta, "meta", ctx);
+    meta = r.data;
+    metaOk = r.clean;
   }
   const vars: Record<string, string> = {};
   if (meta !== undefined) _checkMeta(meta, ctx, vars);
-  const declared = new Set(Object.keys(vars));
+  // When meta could not be read, the declared variables are unknown: skip TPL-5.
+  const declared: ReadonlySet<string> | undefined = meta === undefined
+    ? undefined
+    : new Set(Object.keys(vars));
 
   // steps
   const drafts: StepDraft[] = [];
@@ -556,12 +600,15 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
   const blocks: Block[] = [];
   const elements: StepElement[] = [];
   const groupNamePaths = new Map<string, string>();
-  let structuralOk = meta !== undefined;
+  let structuralOk = metaOk;
+  // Whether a step element was too broken to be read at all (its captures are unknown).
+  let stepsDropped = false;
   const stepsValue = root.steps;
   if ("steps" in root) {
     if (!Array.isArray(stepsValue)) {
       _error(diagnostics, file, ctx.valuePos.get("steps"), "steps", "must be a sequence");
       structuralOk = false;
+      stepsDropped = true;
     } else if (stepsValue.length === 0) {
       _error(diagnostics, file, ctx.valuePos.get("steps"), "steps", "must have at least one step");
       structuralOk = false;

@@ -29,6 +29,8 @@ export class RecordStartError extends Error {
   /** The command as given. */
   readonly command: string;
   /**
+   * Creates the error; its message is `cannot run "<command>": <reason>`.
+   *
    * @param command The command as given.
    * @param reason Why it could not be started.
    * @param options Standard error options (`cause`).

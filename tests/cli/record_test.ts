@@ -117,6 +117,31 @@ Deno.test("record in direct mode forwards SIGTERM and records 128+N (REC-3, REC-
   assert.deepEqual(rendered(scenario.steps[0]?.respond.stdout), enc.encode("started\n"));
 });
 
+Deno.test("record in shim mode removes its temp dir when killed by SIGTERM (REC-12)", async () => {
+  await using ws = await withTools();
+  await ws.script("slow.sh", `#!/bin/sh\ntool plain\n: > "$1"\nexec sleep 30\n`);
+  const marker = `${ws.dir}/started`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "record", "-o", "sig.yaml", "-c", "tool", "--", "./slow.sh", marker],
+    cwd: ws.dir,
+    env: { TMPDIR: ws.tmp, PATH: `${ws.bin}:${Deno.env.get("PATH")}` },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  for (let i = 0; i < 200; i++) {
+    if (await Deno.stat(marker).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal((await ws.leftovers()).length, 1);
+  child.kill("SIGTERM");
+  const out = await child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, stderr);
+  assert.match(stderr, /Recorded 1 command\(s\) to sig\.yaml[^]*Command exit code: 143/);
+  assert.deepEqual(await ws.leftovers(), []);
+});
+
 Deno.test("record in shim mode records every kind of output byte for byte (REC-4..8)", async () => {
   await using ws = await withTools();
   await ws.script(
