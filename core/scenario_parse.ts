@@ -8,7 +8,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocume
 import type { Document } from "yaml";
 import { z } from "zod";
 import {
-  GroupElementSchema,
+  GroupSchema,
   type LeafStepDocument,
   LeafStepSchema,
   type MetaDocument,
@@ -92,6 +92,9 @@ const SHELL_BUILTINS = new Set([
   "type",
   "command",
 ]);
+/** `group` with its members left unchecked: they are validated one by one. */
+const GroupHeaderSchema = GroupSchema.extend({ steps: z.array(z.unknown()).min(1) });
+
 const STR_TAG = "tag:yaml.org,2002:str";
 const BINARY_TAG = "tag:yaml.org,2002:binary";
 
@@ -329,7 +332,7 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   match: STEP_LEVELS.match!,
   respond: STEP_LEVELS.respond!,
   calls: STEP_LEVELS.calls!,
-  group: Object.keys(GroupElementSchema.shape.group.shape),
+  group: Object.keys(GroupSchema.shape),
 };
 
 function _rangeMessage(path: string, value: unknown, issue: z.core.$ZodIssue): string {
@@ -632,31 +635,41 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
           }`,
         );
         structuralOk = false;
+        stepsDropped = true;
         continue;
       }
       const groupValue = (element as Record<string, unknown>).group;
-      const members = (groupValue as { steps?: unknown } | null)?.steps;
-      if (Array.isArray(members)) {
-        for (const [j, m] of members.entries()) {
-          if (m !== null && typeof m === "object" && "group" in m) {
-            const mp = `${path}.group.steps[${j}]`;
-            _error(diagnostics, file, ctx.valuePos.get(mp), mp, "nested groups are not allowed");
-            structuralOk = false;
-          }
-        }
-        if (
-          !structuralOk && diagnostics.some((d) => d.message === "nested groups are not allowed")
-        ) {
+      const groupPath = `${path}.group`;
+      const header = _parseReporting(GroupHeaderSchema, groupValue, groupPath, ctx);
+      if (!header.clean) structuralOk = false;
+      // Members are checked one by one, so that one broken member hides nothing else.
+      const memberDrafts: StepDraft[] = [];
+      const memberValues = header.data?.steps ??
+        (Array.isArray((groupValue as { steps?: unknown } | null)?.steps)
+          ? (groupValue as { steps: unknown[] }).steps
+          : []);
+      const g = header.data;
+      const name = g?.name ?? `group-${groupOrdinal}`;
+      for (const [j, m] of memberValues.entries()) {
+        const mp = `${groupPath}.steps[${j}]`;
+        if (m !== null && typeof m === "object" && !Array.isArray(m) && "group" in m) {
+          _error(diagnostics, file, ctx.valuePos.get(mp), mp, "nested groups are not allowed");
+          structuralOk = false;
+          stepsDropped = true;
           continue;
         }
+        const member = _parseReporting(LeafStepSchema, m, mp, ctx);
+        if (!member.clean) structuralOk = false;
+        if (member.data === undefined) {
+          stepsDropped = true;
+          continue;
+        }
+        memberDrafts.push({ raw: member.data, path: mp, block: blocks.length, group: name });
       }
-      const r = GroupElementSchema.safeParse(element);
-      if (_zodIssues(r, element, path, ctx) || !r.success) {
-        structuralOk = false;
+      if (g === undefined) {
+        stepsDropped = true;
         continue;
       }
-      const g = r.data.group;
-      const name = g.name ?? `group-${groupOrdinal}`;
       if (g.name !== undefined && g.name.trim() === "") {
         _error(
           diagnostics,
@@ -678,21 +691,15 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
       }
       groupNamePaths.set(name, path);
       const start = drafts.length;
-      for (const [j, member] of g.steps.entries()) {
-        drafts.push({
-          raw: member,
-          path: `${path}.group.steps[${j}]`,
-          block: blocks.length,
-          group: name,
-        });
-      }
+      drafts.push(...memberDrafts);
       groups.push({ name, start, end: drafts.length });
       elements.push({ kind: "group", group: groups.length - 1 });
       blocks.push({ start, end: drafts.length, group: groups.length - 1 });
     } else {
-      const r = LeafStepSchema.safeParse(element);
-      if (_zodIssues(r, element, path, ctx) || !r.success) {
-        structuralOk = false;
+      const r = _parseReporting(LeafStepSchema, element, path, ctx);
+      if (!r.clean) structuralOk = false;
+      if (r.data === undefined) {
+        stepsDropped = true;
         continue;
       }
       elements.push({ kind: "step", step: drafts.length });
@@ -706,9 +713,10 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
     _buildStep(d, index, ctx, declared, fileRefs, warnings)
   );
   _checkCommands(steps, ctx);
-  _checkCaptures(drafts, steps, ctx);
+  if (!stepsDropped) _checkCaptures(drafts, steps, ctx);
 
   if (diagnostics.length > 0 || !structuralOk || meta === undefined) return fail();
+  if (declared === undefined) return fail();
 
   const commands: string[] = [];
   for (const s of steps) if (!commands.includes(s.argv[0]!)) commands.push(s.argv[0]!);
@@ -811,7 +819,7 @@ function _checkTemplate(
   ctx: WalkContext,
   path: string,
   text: string,
-  declared: ReadonlySet<string>,
+  declared: ReadonlySet<string> | undefined,
 ): void {
   const parsed = parseTemplate(text);
   const pos = ctx.valuePos.get(path);
@@ -819,6 +827,7 @@ function _checkTemplate(
     _error(ctx.diagnostics, ctx.file, pos, path, parsed.message);
     return;
   }
+  if (declared === undefined) return;
   for (const name of templateVarNames(parsed.parts)) {
     if (!declared.has(name)) {
       _error(
@@ -836,7 +845,7 @@ function _buildStep(
   d: StepDraft,
   index: number,
   ctx: WalkContext,
-  declared: ReadonlySet<string>,
+  declared: ReadonlySet<string> | undefined,
   fileRefs: FileReference[],
   warnings: Diagnostic[],
 ): Step {
@@ -877,7 +886,7 @@ function _buildStep(
   }
   for (let i = 1; i < argv.length; i++) {
     const p = `${path}.match.argv[${i}]`;
-    const el = classifyPatternElement(argv[i]!, declared);
+    const el = classifyPatternElement(argv[i]!, declared ?? new Set());
     if (el.kind === "error") _error(list, file, ctx.valuePos.get(p), p, el.message);
     else if (/\{\{-?\s*\.capture\./.test(argv[i]!)) {
       warn(p, "captures are not substituted in argv; this element is matched literally");
@@ -969,7 +978,7 @@ function _buildStep(
         p,
         `capture identifier "${id}" must match [a-zA-Z_][a-zA-Z0-9_]*`,
       );
-    } else if (declared.has(id)) {
+    } else if (declared?.has(id)) {
       _error(
         list,
         file,

@@ -1,0 +1,69 @@
+/**
+ * Bench groups and names shared by the bench files and `bench/report.ts`, which picks
+ * results out of `deno bench --json` by them.
+ *
+ * @module
+ */
+
+/** Env var naming a file to which `intercept_bench.ts` appends its per-run wall times. */
+export const SAMPLES_ENV = "CLI_REPLAY_BENCH_SAMPLES";
+
+/** One line of the samples file: every wall time (ms) of one bench, warm-ups first. */
+export interface SamplesLine {
+  /** Bench group. */
+  group: string;
+  /** Bench name. */
+  name: string;
+  /** Wall times in milliseconds, in run order. */
+  ms: number[];
+}
+
+/** The PERF-1/PERF-2 group. */
+export const INTERCEPT_GROUP = "intercepted call vs empty deno run (PERF-1, PERF-2)";
+/** Baseline B: an empty module run by a /bin/sh shim with the shim's deno flags. */
+export const BASELINE_SHIM = "empty deno run, shim flags, via /bin/sh (B)";
+/** The same without the /bin/sh hop. */
+export const BASELINE_DIRECT = "empty deno run, shim flags, direct spawn";
+/** One intercepted call through its shim. */
+export function interceptName(size: number): string {
+  return `intercepted call through shim, ${size} steps`;
+}
+
+/** The `exec`/`runWithScenario` group. */
+export const LIFECYCLE_GROUP = "session lifecycle (PERF-5 setup)";
+/** `cli.ts exec s.yaml -- true`. */
+export function execName(size: number): string {
+  return `cli.ts exec s.yaml (${size} steps) -- true`;
+}
+/** `runWithScenario` of a script making three intercepted calls. */
+export const RUN_WITH_SCENARIO = "runWithScenario, 3-call script";
+
+/** `stepCall` group per scenario size. */
+export function stepCallGroup(size: number): string {
+  return `stepCall ${size} steps`;
+}
+/** Call matching the first step of a fresh state. */
+export const FIRST_STEP = "first step (fresh state)";
+/** Call matching the last step with the cursor on it. */
+export const LAST_STEP = "last step (cursor on it)";
+
+/** The 50-member group. */
+export const GROUP_GROUP = "stepCall 50-member unordered group";
+/** Call matching the first member. */
+export const FIRST_MEMBER = "first member";
+/** Call matching the last member. */
+export const LAST_MEMBER = "last member";
+
+/** State encode/decode group. */
+export const STATE_GROUP = "state 500 steps";
+/** The JSON floor. */
+export const STATE_JSON_FLOOR = "JSON.stringify + JSON.parse (floor)";
+/** The PERF-5 figure. */
+export const STATE_ROUND_TRIP = "serializeState + parseState";
+
+/** Report rendering group. */
+export const REPORTS_GROUP = "reports 200 steps";
+/** `renderVerifyJson`. */
+export const RENDER_JSON = "renderVerifyJson";
+/** `renderJUnit`. */
+export const RENDER_JUNIT = "renderJUnit";
