@@ -95,6 +95,7 @@ const SHELL_BUILTINS = new Set([
 /** `group` with its members left unchecked: they are validated one by one. */
 const GroupHeaderSchema = GroupSchema.extend({ steps: z.array(z.unknown()).min(1) });
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const STR_TAG = "tag:yaml.org,2002:str";
 const BINARY_TAG = "tag:yaml.org,2002:binary";
 
@@ -181,6 +182,11 @@ function _walk(node: unknown, path: string, ctx: WalkContext): unknown {
           "!!binary is allowed only on match.stdin, respond.stdout and respond.stderr",
         );
         return String(n.source ?? "");
+      }
+      const b64 = String(n.source ?? "").replace(/[ \t\r\n]/g, "");
+      if (!BASE64.test(b64)) {
+        _error(ctx.diagnostics, ctx.file, pos, path, "!!binary value is not valid base64");
+        return "";
       }
       const v = n.value;
       ctx.binary.set(path, v instanceof Uint8Array ? new Uint8Array(v) : new Uint8Array());

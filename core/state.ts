@@ -16,8 +16,15 @@ function _jsonErrorLine(text: string, error: unknown): string {
     const offset = Number(pos[1]);
     return `invalid JSON at line ${text.slice(0, offset).split("\n").length}`;
   }
+  if (/end of JSON/i.test(message)) {
+    return `invalid JSON at line ${text.split("\n").length} (unexpected end of input)`;
+  }
   return "invalid JSON";
 }
+
+/** RFC 3339 date-time, any number of fraction digits (the original wrote nanoseconds). */
+const RFC3339 =
+  /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
 function _isInt(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v);
@@ -84,7 +91,10 @@ export function parseState(json: string, file = ""): State {
     );
   }
   if (o.current_step > o.total_steps) throw bad("current_step", "at most total_steps");
-  if (typeof o.last_updated !== "string" || Number.isNaN(Date.parse(o.last_updated))) {
+  if (
+    typeof o.last_updated !== "string" || !RFC3339.test(o.last_updated) ||
+    Number.isNaN(Date.parse(o.last_updated))
+  ) {
     throw bad("last_updated", "an RFC 3339 timestamp");
   }
   const captures: Record<string, string> = {};

@@ -54,6 +54,7 @@ export function selfCommand(options: SelfCommandOptions): string[] {
       ? `--allow-write=${options.writeDir}`
       : "--allow-write",
     "--allow-env",
+    "--allow-sys=uid",
     "--v8-flags=--enable-experimental-regexp-engine-on-excessive-backtracks",
   ];
   const main = CLI_URL.protocol === "file:" ? decodeURIComponent(CLI_URL.pathname) : CLI_URL.href;

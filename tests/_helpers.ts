@@ -1,0 +1,400 @@
+/**
+ * Shared helpers for the integration tests: temp directories, spawning the real CLI,
+ * writing scenarios and running scripts in real shells (STYLE.md section 3).
+ *
+ * Everything here spawns real processes; nothing is mocked. Child processes get a
+ * sanitised copy of this process's environment ({@linkcode baseEnv}): inherited
+ * `CLI_REPLAY_*` variables are dropped (so an outer session never leaks into a test) and
+ * `NO_COLOR=1` keeps reports free of escape codes.
+ *
+ * @module
+ */
+
+/** Absolute path of the CLI entry point under test (`cli.ts` at the repository root). */
+export const CLI: string = decodeURIComponent(new URL("../cli.ts", import.meta.url).pathname);
+
+/** Absolute path of the repository root. */
+export const ROOT: string = decodeURIComponent(new URL("../", import.meta.url).pathname)
+  .replace(/\/$/, "");
+
+/** What a finished process produced. */
+export interface ProcessResult {
+  /** Exit code (128 + N when killed by signal N, as Deno reports it). */
+  code: number;
+  /** The signal that killed the process, or null. */
+  signal: Deno.Signal | null;
+  /** Everything written to stdout, decoded as UTF-8. */
+  stdout: string;
+  /** Everything written to stderr, decoded as UTF-8. */
+  stderr: string;
+}
+
+/** Options shared by {@linkcode cli}, {@linkcode runScript} and {@linkcode runFile}. */
+export interface SpawnOptions {
+  /** Working directory. @default {Deno.cwd()} */
+  cwd?: string;
+  /** Variables added to (or, with `undefined`, removed from) the base environment. */
+  env?: Record<string, string | undefined>;
+  /** Text written to stdin; stdin is `/dev/null` when absent. */
+  stdin?: string | Uint8Array;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * The environment children start from: this process's environment without any
+ * `CLI_REPLAY_*` variable, with `NO_COLOR=1`, then `extra` applied (`undefined` removes).
+ *
+ * @param extra Variables to set or remove.
+ * @returns A fresh object.
+ */
+export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(Deno.env.toObject())) {
+    if (!k.startsWith("CLI_REPLAY_")) env[k] = v;
+  }
+  env.NO_COLOR = "1";
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/**
+ * Spawns any program with the sanitised environment and collects its output.
+ *
+ * @param program Executable (looked up on `PATH` when it has no `/`).
+ * @param args Its arguments.
+ * @param opts Working directory, environment and stdin.
+ * @returns Exit code, signal, stdout and stderr.
+ */
+export async function runFile(
+  program: string,
+  args: readonly string[],
+  opts: SpawnOptions = {},
+): Promise<ProcessResult> {
+  const child = new Deno.Command(program, {
+    args: [...args],
+    clearEnv: true,
+    env: baseEnv(opts.env),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    stdin: opts.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (opts.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    const bytes = typeof opts.stdin === "string"
+      ? new TextEncoder().encode(opts.stdin)
+      : opts.stdin;
+    // The child may exit without reading its stdin; that is not the test's concern.
+    await writer.write(bytes).catch(() => {});
+    await writer.close().catch(() => {});
+  }
+  const out = await child.output();
+  return {
+    code: out.code,
+    signal: out.signal,
+    stdout: decoder.decode(out.stdout),
+    stderr: decoder.decode(out.stderr),
+  };
+}
+
+/** The words that run the CLI under test: `[deno, "run", "-A", cli.ts]`. */
+export const CLI_COMMAND: readonly string[] = [Deno.execPath(), "run", "-A", CLI];
+
+/**
+ * Runs `deno run -A cli.ts <args>` as a real process.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const { code, stderr } = await cli(["verify", "s.yaml"], { cwd: dir.path });
+ * ```
+ *
+ * @param args Arguments after `cli.ts`.
+ * @param opts Working directory, environment and stdin.
+ * @returns Exit code, signal, stdout and stderr.
+ */
+export function cli(args: readonly string[], opts: SpawnOptions = {}): Promise<ProcessResult> {
+  return runFile(CLI_COMMAND[0]!, [...CLI_COMMAND.slice(1), ...args], opts);
+}
+
+/** A temporary directory removed (recursively) on `await using` disposal. */
+export interface TempDir extends AsyncDisposable {
+  /** Absolute, symlink-free path of the directory. */
+  readonly path: string;
+  /** `path` joined with a relative path. */
+  join(...parts: string[]): string;
+}
+
+/**
+ * Creates a temporary directory that `await using` removes again.
+ *
+ * @example Usage
+ * ```ts ignore
+ * await using dir = await usingTempDir();
+ * await Deno.writeTextFile(dir.join("a.txt"), "x");
+ * ```
+ *
+ * @param prefix Name prefix. @default {"cli-replay-test-"}
+ * @returns The directory handle.
+ */
+export async function usingTempDir(prefix = "cli-replay-test-"): Promise<TempDir> {
+  const path = await Deno.realPath(await Deno.makeTempDir({ prefix }));
+  return {
+    path,
+    join: (...parts: string[]) => [path, ...parts].join("/"),
+    async [Symbol.asyncDispose]() {
+      // Tests may leave directories read-only or unsafe on purpose; make them removable.
+      await Deno.chmod(path, 0o700).catch(() => {});
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Writes a scenario file (creating parent directories) and returns its absolute path.
+ *
+ * @param dir Directory to write into (absolute).
+ * @param name File name, may contain `/` for sub-directories.
+ * @param yaml The scenario text.
+ * @returns The absolute path of the file.
+ */
+export async function writeScenario(dir: string, name: string, yaml: string): Promise<string> {
+  const path = `${dir}/${name}`;
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.writeTextFile(path, yaml);
+  return path;
+}
+
+/** Shells scripts can run in. `sh` is the system `/bin/sh` (dash on Debian/Ubuntu). */
+export type Shell = "bash" | "zsh" | "sh";
+
+/** The shells every shell-facing behaviour is tested in. */
+export const SHELLS: readonly Shell[] = ["bash", "zsh", "sh"];
+
+/**
+ * Quotes a value for a POSIX shell (single quotes, `'` as `'\''`); use it to embed paths
+ * in scripts.
+ *
+ * @param value Any string.
+ * @returns The quoted word.
+ */
+export function sh(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Shell code defining `cli_replay`, a function that runs the CLI under test with all
+ * permissions: `eval "$(cli_replay run s.yaml)"` works in bash, zsh and dash.
+ */
+export const CLI_FUNCTION = `cli_replay() { ${CLI_COMMAND.map(sh).join(" ")} "$@"; }`;
+
+/**
+ * Runs a script in a real shell (`<shell> -c <script>`), with {@linkcode CLI_FUNCTION}
+ * defined first so the script can call `cli_replay …`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const r = await runScript("zsh", 'eval "$(cli_replay run s.yaml)"; git status', {
+ *   cwd: dir.path,
+ * });
+ * ```
+ *
+ * @param shell `bash`, `zsh` or `sh`.
+ * @param script The script body.
+ * @param opts Working directory, environment and stdin.
+ * @returns Exit code, signal, stdout and stderr of the shell.
+ */
+export function runScript(
+  shell: Shell,
+  script: string,
+  opts: SpawnOptions = {},
+): Promise<ProcessResult> {
+  return runFile(shell, ["-c", `${CLI_FUNCTION}\n${script}`], opts);
+}
+
+/**
+ * Lists a directory's entry names, sorted; `[]` when it does not exist.
+ *
+ * @param dir The directory.
+ * @returns The names.
+ */
+export async function listDir(dir: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+/**
+ * Whether a path exists (without following a final symbolic link).
+ *
+ * @param path The path.
+ * @returns True when `lstat` succeeds.
+ */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * Finds every path under `root` (recursively, links not followed) whose last component
+ * equals `name`.
+ *
+ * @param root Directory to search.
+ * @param name File or directory name.
+ * @returns Absolute paths, possibly none.
+ */
+export async function findNamed(root: string, name: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.name === name) found.push(path);
+      if (entry.isDirectory && !entry.isSymlink) await walk(path);
+    }
+  };
+  await walk(root);
+  return found;
+}
+
+/**
+ * Lowercase hex SHA-256 of text or bytes.
+ *
+ * @param data The input.
+ * @returns 64 hex characters.
+ */
+export async function sha256(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as BufferSource));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The session key of STATE-3, computed independently of the product: the first 16 hex
+ * characters of SHA-256 of the absolute scenario path (plus NUL and the session id).
+ *
+ * @param scenarioPath Absolute scenario path.
+ * @param sessionId Session id, `""` for none.
+ * @returns 16 hex characters.
+ */
+export async function sessionKey(scenarioPath: string, sessionId = ""): Promise<string> {
+  return (await sha256(sessionId === "" ? scenarioPath : `${scenarioPath}\0${sessionId}`))
+    .slice(0, 16);
+}
+
+/** The paths of one session, derived from the contract (STATE-3), not from product code. */
+export interface SessionPaths {
+  /** `<scenario dir>/.cli-replay`. */
+  stateDir: string;
+  /** `cli-replay-<key>.state`. */
+  state: string;
+  /** `cli-replay-<key>.lock`. */
+  lock: string;
+  /** `cli-replay-<key>.compiled.json`. */
+  compiled: string;
+  /** `intercept-<session id>`. */
+  interceptDir: string;
+}
+
+/**
+ * Computes a session's paths from the contract's rules.
+ *
+ * @param scenarioPath Absolute scenario path.
+ * @param sessionId Session id, `""` for none.
+ * @returns The paths.
+ */
+export async function sessionPaths(scenarioPath: string, sessionId = ""): Promise<SessionPaths> {
+  const stateDir = `${scenarioPath.slice(0, scenarioPath.lastIndexOf("/"))}/.cli-replay`;
+  const base = `${stateDir}/cli-replay-${await sessionKey(scenarioPath, sessionId)}`;
+  return {
+    stateDir,
+    state: `${base}.state`,
+    lock: `${base}.lock`,
+    compiled: `${base}.compiled.json`,
+    interceptDir: `${stateDir}/intercept-${sessionId}`,
+  };
+}
+
+/** A session started with `cli-replay run` from a test (not from a shell). */
+export interface StartedSession extends SessionPaths {
+  /** The session id printed in `export CLI_REPLAY_SESSION=…`. */
+  id: string;
+  /** Absolute scenario path. */
+  scenario: string;
+  /** Environment for fakes and `verify`/`clean`: PATH with the intercept dir first, ids set. */
+  env: Record<string, string>;
+  /** Output of the `run` process. */
+  run: ProcessResult;
+}
+
+/**
+ * Runs `cli-replay run <scenario>` and reads the session id from its output, so a test
+ * can call the shims directly (without a shell) and inspect the files.
+ *
+ * @param scenarioPath Absolute scenario path.
+ * @param args Extra flags for `run`.
+ * @returns The session.
+ * @throws {Error} When `run` fails.
+ */
+export async function startSession(
+  scenarioPath: string,
+  args: readonly string[] = [],
+): Promise<StartedSession> {
+  const run = await cli(["run", ...args, scenarioPath]);
+  const m = /^export CLI_REPLAY_SESSION='([0-9a-f]{16})'$/m.exec(run.stdout);
+  if (run.code !== 0 || m === null) {
+    throw new Error(`cli-replay run failed (${run.code}):\n${run.stderr}${run.stdout}`);
+  }
+  const id = m[1]!;
+  const paths = await sessionPaths(scenarioPath, id);
+  return {
+    ...paths,
+    id,
+    scenario: scenarioPath,
+    run,
+    env: {
+      CLI_REPLAY_SESSION: id,
+      CLI_REPLAY_SCENARIO: scenarioPath,
+      PATH: `${paths.interceptDir}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+    },
+  };
+}
+
+/**
+ * Calls one fake through its shim, as the program under test would (no shell).
+ *
+ * @param session The session.
+ * @param argv Command name and arguments.
+ * @param opts Extra environment, stdin, working directory.
+ * @returns The fake's exit code and output.
+ */
+export function callShim(
+  session: StartedSession,
+  argv: readonly string[],
+  opts: SpawnOptions = {},
+): Promise<ProcessResult> {
+  return runFile(`${session.interceptDir}/${argv[0]}`, argv.slice(1), {
+    ...opts,
+    env: { ...session.env, ...opts.env },
+  });
+}
+
+/**
+ * Reads and parses a JSON file.
+ *
+ * @param path The file.
+ * @returns The parsed value.
+ */
+export async function readJson<T = Record<string, unknown>>(path: string): Promise<T> {
+  return JSON.parse(await Deno.readTextFile(path)) as T;
+}
