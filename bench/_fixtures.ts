@@ -24,7 +24,7 @@ export function stepArgv(i: number): string[] {
 
 /** Options of {@linkcode scenarioYaml}. */
 export interface ScenarioYamlOptions {
-  /** Every step `calls: {min: 0}` so a run that calls nothing still verifies. */
+  /** Every step `calls: {min: 0, max: 1}` (the last: `max: lastMax`), so a run that calls nothing still verifies. */
   optional?: boolean;
   /** `calls.max` of the last step. @default {HUGE_MAX} */
   lastMax?: number;
@@ -35,7 +35,7 @@ export interface ScenarioYamlOptions {
  * one line, then `git status` with a `calls.max` that never runs out.
  */
 export function scenarioYaml(size: number, options: ScenarioYamlOptions = {}): string {
-  const calls = options.optional === true ? "\n    calls: {min: 0}" : "";
+  const calls = options.optional === true ? "\n    calls: {min: 0, max: 1}" : "";
   const lines = [`meta:`, `  name: bench-${size}`, `steps:`];
   for (let i = 0; i < size - 1; i++) {
     lines.push(
@@ -92,7 +92,11 @@ export const NOW = new Date("2026-02-07T10:30:00.000Z");
 
 /** A fresh state (cursor 0, zero counts). */
 export function freshState(scenario: Scenario): State {
-  return newState(scenario, { scenarioPath: "/bench/s.yaml", scenarioHash: "0".repeat(64), now: NOW });
+  return newState(scenario, {
+    scenarioPath: "/bench/s.yaml",
+    scenarioHash: "0".repeat(64),
+    now: NOW,
+  });
 }
 
 /**

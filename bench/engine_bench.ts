@@ -125,7 +125,11 @@ for (const size of [10, 500, 1_000]) {
     baseline: true,
     fn: () => void renderVerifyJson(result),
   });
-  Deno.bench({ group: REPORTS_GROUP, name: RENDER_JUNIT, fn: () => void renderJUnit(result, junit) });
+  Deno.bench({
+    group: REPORTS_GROUP,
+    name: RENDER_JUNIT,
+    fn: () => void renderJUnit(result, junit),
+  });
   Deno.bench({
     group: REPORTS_GROUP,
     name: "verifyState",

@@ -2,8 +2,8 @@
  * The intercept hot path end to end (PERF-1, PERF-2): one real intercepted call through
  * its generated `/bin/sh` shim, for a 10-step and a 500-step scenario, against the runtime
  * floor B, an empty module (`export {};`) run with exactly the deno flags the shim uses
- * (read from the generated shim), in the same run. Also the whole `exec` lifecycle and,
- * when `mod.ts` exports it, `runWithScenario`. Run with `deno task bench`; the figures
+ * (read from the generated shim), in the same run. Also the whole `exec` lifecycle and
+ * `runWithScenario`. Run with `deno task bench`; the figures
  * PERF-1/2 ask for (medians, ratios) are printed by `deno task bench:report`.
  *
  * The sessions live in a temporary directory created when this module loads and removed
@@ -14,6 +14,7 @@
  */
 import type { State } from "../core/types.ts";
 import { stepCall } from "../core/engine.ts";
+import { runWithScenario } from "../mod.ts";
 import { sessionFiles } from "../effects/session_files.ts";
 import { readCompiled } from "../effects/compiled_store.ts";
 import { updateState } from "../effects/state_store.ts";
@@ -261,6 +262,7 @@ for (const size of sizes) {
   await Deno.writeTextFile(scenarioPath, scenarioYaml(size, { optional: true }));
   const args = ["run", "-A", "--quiet", `--config=${CONFIG}`, CLI, "exec", scenarioPath];
   const argv = [...args, "--", "true"];
+  await spawnOk(DENO, argv); // a broken fixture fails here
   Deno.bench({
     group: LIFECYCLE_GROUP,
     name: execName(size),
@@ -270,22 +272,6 @@ for (const size of sizes) {
   });
 }
 
-/** The LIB-5 signature, as far as this bench uses it. */
-type RunWithScenario = (
-  scenario: string,
-  command: readonly string[],
-) => Promise<{ passed: boolean; report: string; stderr: string }>;
-
-// `mod.ts` may not exist yet: import it by a computed specifier and skip when it is absent.
-let runWithScenario: RunWithScenario | undefined;
-try {
-  const mod: Record<string, unknown> = await import(new URL("../mod.ts", import.meta.url).href);
-  if (typeof mod.runWithScenario === "function") {
-    runWithScenario = mod.runWithScenario as RunWithScenario;
-  }
-} catch {
-  runWithScenario = undefined;
-}
 {
   const dir = `${tmp}/lib`;
   await Deno.mkdir(dir);
@@ -295,10 +281,9 @@ try {
   Deno.bench({
     group: LIFECYCLE_GROUP,
     name: RUN_WITH_SCENARIO,
-    ignore: runWithScenario === undefined,
     ...lifecycle,
     fn: timed(LIFECYCLE_GROUP, RUN_WITH_SCENARIO, async () => {
-      const run = await runWithScenario!(scenarioPath, ["sh", "-c", script]);
+      const run = await runWithScenario(scenarioPath, ["sh", "-c", script]);
       if (!run.passed) throw new Error(`runWithScenario failed:\n${run.report}\n${run.stderr}`);
     }),
   });

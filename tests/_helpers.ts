@@ -398,3 +398,42 @@ export function callShim(
 export async function readJson<T = Record<string, unknown>>(path: string): Promise<T> {
   return JSON.parse(await Deno.readTextFile(path)) as T;
 }
+
+/**
+ * The example scenario of CONTRACT section 5 ("deploy-app"): an ordered step, an
+ * unordered group with a capture and an optional step, and a regex step rendering a var
+ * and the capture. Its reports are the contract's own examples (VERIFY-5..7, ICPT-10).
+ */
+export const DEPLOY_SCENARIO = `meta:
+  name: deploy-app
+  description: Deploys the web app
+  vars:
+    cluster: prod
+  security:
+    allowed_commands: [git, az, docker, kubectl]
+  session:
+    ttl: 10m
+steps:
+  - match:
+      argv: [git, status]
+    respond:
+      exit: 0
+      stdout: "On branch main\\n"
+  - group:
+      mode: unordered
+      name: pre-flight
+      steps:
+        - match:
+            argv: [az, account, show]
+          respond:
+            stdout: '{"name": "my-sub"}'
+            capture:
+              sub: my-sub
+        - match:
+            argv: [docker, info]
+          calls: {min: 0, max: 2}
+  - match:
+      argv: [kubectl, get, pods, -n, '{{ .regex "^prod-.*" }}']
+    respond:
+      stdout: "{{ .cluster }} {{ .capture.sub }}\\n"
+`;

@@ -1,8 +1,6 @@
 // Round trips: record a script with real commands, then `exec` the recording against the same
 // script and expect exit 0 with a passing verification (issue 4, REC-8 round-trip guarantee).
-//
-// These tests need `cli-replay exec`; they are skipped until cli/exec.ts exists. To force them
-// on or off, set RECORD_ROUNDTRIP=1 or RECORD_ROUNDTRIP=0.
+
 import assert from "node:assert/strict";
 import {
   createWorkspace,
@@ -12,11 +10,6 @@ import {
   TOOL2,
   type Workspace,
 } from "./_record_helpers.ts";
-
-const forced = Deno.env.get("RECORD_ROUNDTRIP");
-const EXEC_READY = forced !== undefined
-  ? forced === "1"
-  : await Deno.stat(new URL("../../cli/exec.ts", import.meta.url)).then(() => true, () => false);
 
 /** Records `script` with `-c commands`, then replays it with `exec`; returns both runs. */
 async function recordThenExec(ws: Workspace, script: string, commands: string) {
@@ -31,7 +24,6 @@ async function recordThenExec(ws: Workspace, script: string, commands: string) {
 
 Deno.test({
   name: "record then exec replays every kind of output and passes verification",
-  ignore: !EXEC_READY,
   async fn() {
     await using ws = await createWorkspace();
     await ws.script("bin/tool", TOOL);
@@ -63,7 +55,6 @@ tool nested
 
 Deno.test({
   name: "record then exec replays the 5-command deploy walkthrough",
-  ignore: !EXEC_READY,
   async fn() {
     await using ws = await createWorkspace();
     for (const [name, text] of Object.entries(DEPLOY_FAKES)) await ws.script(`bin/${name}`, text);
@@ -76,7 +67,6 @@ Deno.test({
 
 Deno.test({
   name: "record then exec replays 8 parallel calls",
-  ignore: !EXEC_READY,
   async fn() {
     await using ws = await createWorkspace();
     await ws.script("bin/tool", TOOL);
@@ -93,7 +83,6 @@ Deno.test({
 
 Deno.test({
   name: "record then exec keeps a failing script's exit code",
-  ignore: !EXEC_READY,
   async fn() {
     await using ws = await createWorkspace();
     await ws.script("bin/tool", TOOL);

@@ -1,0 +1,298 @@
+/**
+ * `deno task bench:report`: runs `deno bench -A --json bench/` once and prints the figures
+ * CONTRACT section 26 asks for: the median wall time of one intercepted call (10 and 500
+ * steps) and of the empty `deno run` (B), their ratios against the PERF-1/PERF-2 targets,
+ * and the core figures against the PERF-5 targets. A report, not a test: it exits non-zero
+ * only when the benchmarks themselves fail, never because of a time.
+ *
+ * `deno bench --json` gives no median, so the intercept bench appends every run's wall time
+ * to the file named by `CLI_REPLAY_BENCH_SAMPLES`; the median is taken over the measured
+ * runs (the last `n` of them, `n` from the JSON). Extra arguments go to `deno bench`.
+ *
+ * @module
+ */
+import {
+  BASELINE_DIRECT,
+  BASELINE_SHIM,
+  execName,
+  FIRST_STEP,
+  GROUP_GROUP,
+  INTERCEPT_GROUP,
+  interceptName,
+  LAST_MEMBER,
+  LAST_STEP,
+  LIFECYCLE_GROUP,
+  RENDER_JSON,
+  RENDER_JUNIT,
+  REPORTS_GROUP,
+  RUN_WITH_SCENARIO,
+  SAMPLES_ENV,
+  type SamplesLine,
+  STATE_GROUP,
+  STATE_ROUND_TRIP,
+  stepCallGroup,
+} from "./_names.ts";
+
+/** One result of `deno bench --json` (times in nanoseconds). */
+interface BenchStats {
+  n: number;
+  min: number;
+  max: number;
+  avg: number;
+  p75: number;
+  p99: number;
+}
+
+interface BenchEntry {
+  origin: string;
+  group: string | null;
+  name: string;
+  baseline: boolean;
+  results: ({ ok: BenchStats } | { failed: unknown } | Record<string, unknown>)[];
+}
+
+interface BenchReport {
+  runtime: string;
+  cpu: string;
+  benches: BenchEntry[];
+}
+
+const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const encoder = new TextEncoder();
+
+function write(text: string): void {
+  Deno.stdout.writeSync(encoder.encode(text));
+}
+
+function key(group: string, name: string): string {
+  return `${group}\0${name}`;
+}
+
+function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? "n/a" : `${value.toFixed(1)} ms`;
+}
+
+/** A nanosecond figure in the unit deno bench would use. */
+function ns(value: number | undefined): string {
+  if (value === undefined) return "n/a";
+  if (value >= 1e6) return `${(value / 1e6).toFixed(2)} ms`;
+  if (value >= 1e3) return `${(value / 1e3).toFixed(1)} µs`;
+  return `${value.toFixed(0)} ns`;
+}
+
+function verdict(ok: boolean | undefined): string {
+  return ok === undefined ? "n/a" : ok ? "met" : "MISSED";
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
+  }
+  return rows.map((row) =>
+    "  " + row.map((cell, i) => i === row.length - 1 ? cell : cell.padEnd(widths[i]!)).join("  ")
+      .trimEnd() +
+    "\n"
+  ).join("");
+}
+
+const samplesFile = await Deno.makeTempFile({ prefix: "cli-replay-bench-samples-" });
+const out = await new Deno.Command(Deno.execPath(), {
+  args: ["bench", "-A", "--json", ...Deno.args, `${ROOT}/bench/`],
+  cwd: ROOT,
+  env: { [SAMPLES_ENV]: samplesFile },
+  stdin: "null",
+  stdout: "piped",
+  stderr: "inherit",
+}).output();
+const samples = new Map<string, number[]>();
+for (const line of (await Deno.readTextFile(samplesFile)).split("\n")) {
+  if (line.trim() === "") continue;
+  const entry = JSON.parse(line) as SamplesLine;
+  samples.set(key(entry.group, entry.name), entry.ms);
+}
+await Deno.remove(samplesFile);
+
+const benchCode = out.code;
+const jsonText = new TextDecoder().decode(out.stdout);
+let report: BenchReport;
+try {
+  report = JSON.parse(jsonText.slice(jsonText.indexOf("{")));
+} catch {
+  write(`bench:report: deno bench gave no JSON (exit ${benchCode}):\n${jsonText}`);
+  Deno.exit(benchCode === 0 ? 1 : benchCode);
+}
+
+const stats = new Map<string, BenchStats>();
+for (const bench of report.benches) {
+  const result = bench.results[0];
+  if (result !== undefined && "ok" in result) {
+    stats.set(key(bench.group ?? "", bench.name), result.ok as BenchStats);
+  }
+}
+
+/** Median wall time (ms) of the measured runs of a sampled bench, and their number. */
+function medianOf(group: string, name: string): { median?: number; runs: number } {
+  const all = samples.get(key(group, name)) ?? [];
+  const n = stats.get(key(group, name))?.n;
+  if (n === undefined || all.length === 0) return { runs: 0 };
+  const measured = all.slice(-n);
+  const m = median(measured);
+  return m === undefined ? { runs: 0 } : { median: m, runs: measured.length };
+}
+
+function avgNs(group: string, name: string): number | undefined {
+  return stats.get(key(group, name))?.avg;
+}
+
+// ---- PERF-1 / PERF-2 ----------------------------------------------------------------------
+
+const b = medianOf(INTERCEPT_GROUP, BASELINE_SHIM);
+const direct = medianOf(INTERCEPT_GROUP, BASELINE_DIRECT);
+const i10 = medianOf(INTERCEPT_GROUP, interceptName(10));
+const i500 = medianOf(INTERCEPT_GROUP, interceptName(500));
+const ratio = (x: number | undefined) =>
+  x === undefined || b.median === undefined ? undefined : x / b.median;
+const r10 = ratio(i10.median);
+const r500 = ratio(i500.median);
+const allowance = i10.median === undefined ? undefined : i10.median * 0.1 + 5;
+const growth = i10.median === undefined || i500.median === undefined
+  ? undefined
+  : i500.median - i10.median;
+const p75 = (name: string) => {
+  const s = stats.get(key(INTERCEPT_GROUP, name));
+  return s === undefined ? "" : `p75 ${ms(s.p75 / 1e6)}`;
+};
+
+write(
+  `cli-replay benchmarks: ${report.runtime}, ${report.cpu}, ` +
+    `${navigator.hardwareConcurrency} CPUs\n\n`,
+);
+write(
+  `PERF-1/PERF-2: wall time per process, median of ${i10.runs} measured runs ` +
+    `(deno bench n: 30, warmup: 3)\n`,
+);
+write(table([
+  ["", "median", "", "ratio", "target", ""],
+  ["B     empty deno run, shim's flags, via /bin/sh", ms(b.median), p75(BASELINE_SHIM), "1.00× B"],
+  [
+    "      empty deno run, shim's flags, direct spawn",
+    ms(direct.median),
+    p75(BASELINE_DIRECT),
+    ratio(direct.median) === undefined ? "" : `${ratio(direct.median)!.toFixed(2)}× B`,
+  ],
+  [
+    "I10   intercepted call through shim, 10 steps",
+    ms(i10.median),
+    p75(interceptName(10)),
+    r10 === undefined ? "n/a" : `${r10.toFixed(2)}× B`,
+    "≤ 1.50× B",
+    verdict(r10 === undefined ? undefined : r10 <= 1.5),
+  ],
+  [
+    "I500  intercepted call through shim, 500 steps",
+    ms(i500.median),
+    p75(interceptName(500)),
+    r500 === undefined ? "n/a" : `${r500.toFixed(2)}× B`,
+    "≤ 1.50× B",
+    verdict(r500 === undefined ? undefined : r500 <= 1.5),
+  ],
+  [
+    "I500 − I10",
+    growth === undefined ? "n/a" : `${growth >= 0 ? "+" : ""}${growth.toFixed(1)} ms`,
+    "",
+    growth === undefined || i10.median === undefined
+      ? ""
+      : `${(100 * growth / i10.median).toFixed(1)} % of I10`,
+    allowance === undefined ? "n/a" : `≤ 10 % + 5 ms = ${allowance.toFixed(1)} ms`,
+    verdict(growth === undefined || allowance === undefined ? undefined : growth <= allowance),
+  ],
+  [
+    "I10 − B  (our cost per call)",
+    i10.median === undefined || b.median === undefined
+      ? "n/a"
+      : `${(i10.median - b.median).toFixed(1)} ms`,
+  ],
+]));
+
+// ---- PERF-5 -------------------------------------------------------------------------------
+
+const core: [string, number | undefined, number, string][] = [
+  [
+    "stepCall, 500 steps, last step (cursor on it)",
+    avgNs(stepCallGroup(500), LAST_STEP),
+    1e6,
+    "< 1 ms",
+  ],
+  ["stepCall, 50-member group, last member", avgNs(GROUP_GROUP, LAST_MEMBER), 1e6, "< 1 ms"],
+  ["state serialise + parse, 500 steps", avgNs(STATE_GROUP, STATE_ROUND_TRIP), 5e6, "< 5 ms"],
+  ["renderJUnit, 200 steps", avgNs(REPORTS_GROUP, RENDER_JUNIT), 20e6, "< 20 ms"],
+  ["renderVerifyJson, 200 steps", avgNs(REPORTS_GROUP, RENDER_JSON), 20e6, "< 20 ms"],
+];
+write("\nPERF-5: core, mean time per call (deno bench avg)\n");
+write(table([
+  ["", "avg", "target", ""],
+  ...core.map(([label, value, limit, target]) => [
+    label,
+    ns(value),
+    target,
+    verdict(value === undefined ? undefined : value < limit),
+  ]),
+]));
+
+const exec10 = medianOf(LIFECYCLE_GROUP, execName(10));
+const exec500 = medianOf(LIFECYCLE_GROUP, execName(500));
+const lib = medianOf(LIFECYCLE_GROUP, RUN_WITH_SCENARIO);
+write(`\nPERF-5: session lifecycle, wall time, median of ${exec500.runs} measured runs\n`);
+write(table([
+  ["", "median", "target", ""],
+  ["cli.ts exec s.yaml -- true, 10 steps", ms(exec10.median), "", ""],
+  [
+    "cli.ts exec s.yaml -- true, 500 steps",
+    ms(exec500.median),
+    "< 1 s (SHOULD)",
+    verdict(exec500.median === undefined ? undefined : exec500.median < 1000),
+  ],
+  ["runWithScenario, 3-call script", ms(lib.median), "", lib.runs === 0 ? "(not run)" : ""],
+]));
+
+write("\nOther figures (deno bench avg)\n");
+const other: [string, number | undefined][] = [
+  ["stepCall, 10 steps, first / last step", avgNs(stepCallGroup(10), FIRST_STEP)],
+  ["", avgNs(stepCallGroup(10), LAST_STEP)],
+  ["stepCall, 1000 steps, first / last step", avgNs(stepCallGroup(1000), FIRST_STEP)],
+  ["", avgNs(stepCallGroup(1000), LAST_STEP)],
+  ["load 500 steps: parseScenario(yaml)", avgNs("load scenario 500 steps", "parseScenario(yaml)")],
+  [
+    "load 500 steps: JSON.parse(compiled)",
+    avgNs("load scenario 500 steps", "JSON.parse(compiled)"),
+  ],
+  [
+    "load 500 steps: decodeCompiled(compiled)",
+    avgNs("load scenario 500 steps", "decodeCompiled(compiled)"),
+  ],
+];
+const otherRows: string[][] = [];
+for (let i = 0; i < other.length; i++) {
+  const [label, value] = other[i]!;
+  if (label === "") continue;
+  const next = other[i + 1];
+  otherRows.push(
+    next !== undefined && next[0] === ""
+      ? [label, `${ns(value)} / ${ns(next[1])}`]
+      : [label, ns(value)],
+  );
+}
+write(table(otherRows));
+
+if (benchCode !== 0) {
+  write(`\nbench:report: deno bench exited ${benchCode}; some figures may be missing\n`);
+  Deno.exit(benchCode);
+}
