@@ -24,7 +24,7 @@ export function stepArgv(i: number): string[] {
 
 /** Options of {@linkcode scenarioYaml}. */
 export interface ScenarioYamlOptions {
-  /** Every step `calls: {min: 0, max: 1}` (the last: `max: lastMax`), so a run that calls nothing still verifies. */
+  /** Every step optional (`min: 0`), so a run that calls nothing still verifies. */
   optional?: boolean;
   /** `calls.max` of the last step. @default {HUGE_MAX} */
   lastMax?: number;

@@ -73,8 +73,14 @@ function _groupLayout(s: Scenario): string {
   return JSON.stringify([s.steps.length, s.groups]);
 }
 
+/** A loaded scenario and the SHA-256 of the file bytes it was compiled from. */
+interface LoadedCompiled {
+  scenario: Scenario;
+  hash: string;
+}
+
 /** Loads the compiled scenario, recompiling from YAML only when the file changed (STATE-12). */
-async function _loadScenario(files: SessionFiles): Promise<Scenario> {
+async function _loadScenario(files: SessionFiles): Promise<LoadedCompiled> {
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(files.scenarioPath);
@@ -84,7 +90,7 @@ async function _loadScenario(files: SessionFiles): Promise<Scenario> {
   const mtimeMs = info.mtime?.getTime() ?? 0;
   const compiled = await readCompiled(files.compiled);
   if (compiled !== undefined && compiled.size === info.size && compiled.mtimeMs === mtimeMs) {
-    return compiled.scenario;
+    return { scenario: compiled.scenario, hash: compiled.scenarioHash };
   }
   let bytes: Uint8Array;
   try {
@@ -100,7 +106,7 @@ async function _loadScenario(files: SessionFiles): Promise<Scenario> {
       size: info.size,
       mtimeMs,
     });
-    return compiled.scenario;
+    return { scenario: compiled.scenario, hash };
   }
   // The scenario is new or was edited: the only case that loads the YAML parser.
   const { checkScenarioText } = await import("../effects/scenario_file.ts");
@@ -123,7 +129,7 @@ async function _loadScenario(files: SessionFiles): Promise<Scenario> {
   }
   await ensureStateDir(files.stateDir);
   await writeCompiled(files.compiled, { scenario, hash, size: info.size, mtimeMs });
-  return scenario;
+  return { scenario, hash };
 }
 
 async function _readStdin(): Promise<Uint8Array | "too-large"> {
@@ -179,7 +185,7 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     }
     const sessionId = parsed.session ?? env[ENV.session] ?? "";
     const files = await sessionFiles(absolutePath(scenarioArg), sessionId);
-    const scenario = await _loadScenario(files);
+    const { scenario, hash: scenarioHash } = await _loadScenario(files);
     const argv = parsed.argv;
     const stdin = needsStdin(scenario, argv, env) ? await _readStdin() : undefined;
     const scenarioDir = dirnameOf(files.scenarioPath);
@@ -192,7 +198,7 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
         warnedMissing = sessionId !== "";
         current = newState(scenario, {
           scenarioPath: files.scenarioPath,
-          scenarioHash: "",
+          scenarioHash,
           now: new Date(),
         });
       }
@@ -221,7 +227,12 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
         },
       });
       return {
-        next: outcome.kind === "error" ? undefined : next,
+        // STATE-12: after a compatible edit the state refers to the new file bytes.
+        next: outcome.kind === "error"
+          ? undefined
+          : next.scenarioHash === scenarioHash
+          ? next
+          : { ...next, scenarioHash },
         value: { outcome },
       };
     });

@@ -446,37 +446,107 @@ function _zodIssues(
   return true;
 }
 
-/** Removes the keys zod reported as unrecognized, so the rest can still be checked. */
-function _withoutUnknownKeys(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
-  const clone = structuredClone(value);
-  for (const issue of issues) {
-    if (issue.code !== "unrecognized_keys") continue;
-    const target = _getAt(clone, issue.path);
-    if (target === null || typeof target !== "object") continue;
-    for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
+/**
+ * Where to cut a value that failed validation so the rest can still be checked: a path to
+ * delete, `"keep"` when the salvage schema tolerates the issue, or `undefined` to give up.
+ */
+type Cut = (path: readonly PropertyKey[]) => PropertyKey[] | "keep" | undefined;
+
+/** The result of {@linkcode _parseReporting}. */
+interface Salvaged<T> {
+  /** The data, possibly with broken parts removed; undefined when nothing could be saved. */
+  data: T | undefined;
+  /** Whether the value was valid as written. */
+  clean: boolean;
+  /** The paths that were removed because their values were invalid. */
+  cuts: PropertyKey[][];
+}
+
+function _deleteAt(root: unknown, path: readonly PropertyKey[]): void {
+  const parent = _getAt(root, path.slice(0, -1));
+  if (parent !== null && typeof parent === "object" && path.length > 0) {
+    delete (parent as Record<PropertyKey, unknown>)[path.at(-1)!];
   }
-  return clone;
 }
 
 /**
- * Validates `value` against `schema`, reporting every issue; when the only problems are
- * unknown keys, still returns the data without them so that the semantic checks run and
- * no follow-on diagnostics appear (SCN-22: report all problems, and only real ones).
+ * Validates `value` against `schema`, reporting every issue. When the value is invalid, the
+ * unknown keys and the invalid parts named by `cut` are removed and the rest is validated
+ * again (against `salvage` when given), so that the semantic checks still run on what is
+ * left and no follow-on diagnostics appear (SCN-22: report all problems, and only real ones).
  */
 function _parseReporting<T>(
   schema: z.ZodType<T>,
   value: unknown,
   base: string,
   ctx: WalkContext,
-): { data: T | undefined; clean: boolean } {
+  options: { cut?: Cut; salvage?: z.ZodType<T> } = {},
+): Salvaged<T> {
   const r = schema.safeParse(value);
-  if (r.success) return { data: r.data, clean: true };
+  if (r.success) return { data: r.data, clean: true, cuts: [] };
   _zodIssues(r, value, base, ctx);
-  if (!r.error.issues.every((i) => i.code === "unrecognized_keys")) {
-    return { data: undefined, clean: false };
+  const failed: Salvaged<T> = { data: undefined, clean: false, cuts: [] };
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return failed;
+  const clone = structuredClone(value);
+  const cuts: PropertyKey[][] = [];
+  for (const issue of r.error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      const target = _getAt(clone, issue.path);
+      if (target === null || typeof target !== "object") continue;
+      for (const key of issue.keys) delete (target as Record<string, unknown>)[key];
+      continue;
+    }
+    const where = options.cut?.(issue.path);
+    if (where === undefined || (Array.isArray(where) && where.length === 0)) return failed;
+    if (where === "keep") continue;
+    _deleteAt(clone, where);
+    cuts.push(where);
   }
-  const retry = schema.safeParse(_withoutUnknownKeys(value, r.error.issues));
-  return { data: retry.success ? retry.data : undefined, clean: false };
+  const retry = (options.salvage ?? schema).safeParse(clone);
+  return { data: retry.success ? retry.data : undefined, clean: false, cuts };
+}
+
+/** Salvage rules of `meta` (the name is replaced, see {@linkcode MetaSalvageSchema}). */
+const _cutMeta: Cut = (path) => {
+  const [first, second] = path;
+  if (first === "name") return "keep";
+  if (first === "description" || first === "vars") return [first];
+  if (first === "security" || first === "session") {
+    return second === undefined ? [first] : [first, second];
+  }
+  return undefined;
+};
+
+/** `meta` with any name, for checking the rest when the name is broken. */
+const MetaSalvageSchema = MetaSchema.extend({
+  name: z.unknown().transform((v) => (typeof v === "string" && v.trim() !== "" ? v : "?")),
+}) as unknown as z.ZodType<MetaDocument>;
+
+/** Salvage rules of a leaf step: broken bounds and response fields fall back to defaults. */
+const _cutLeaf: Cut = (path) => {
+  const [first, second] = path;
+  if (first === "calls" || first === "when") return [first];
+  if (first === "respond") return second === undefined ? ["respond"] : ["respond", second];
+  if (first === "match" && second === "stdin") return ["match", "stdin"];
+  return undefined;
+};
+
+/** Salvage rules of a group header: a bad mode is tolerated, a bad name is dropped. */
+const _cutGroup: Cut = (path) => {
+  const [first] = path;
+  if (first === "mode") return "keep";
+  if (first === "name") return ["name"];
+  return undefined;
+};
+
+/** `group` with any mode, for checking the members when the mode is wrong. */
+const GroupSalvageSchema = GroupHeaderSchema.extend({ mode: z.unknown() }) as unknown as z.ZodType<
+  z.infer<typeof GroupHeaderSchema>
+>;
+
+/** Whether removed parts may have held captures (so capture references cannot be checked). */
+function _capturesLost(cuts: readonly PropertyKey[][]): boolean {
+  return cuts.some((c) => c[0] === "respond" && (c.length === 1 || c[1] === "capture"));
 }
 
 interface StepDraft {
@@ -591,15 +661,20 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
   // meta
   let meta: MetaDocument | undefined;
   let metaOk = false;
+  let varsLost = false;
   if ("meta" in root) {
-    const r = _parseReporting(MetaSchema, root.meta, "meta", ctx);
+    const r = _parseReporting(MetaSchema, root.meta, "meta", ctx, {
+      cut: _cutMeta,
+      salvage: MetaSalvageSchema,
+    });
     meta = r.data;
     metaOk = r.clean;
+    varsLost = r.cuts.some((c) => c[0] === "vars");
   }
   const vars: Record<string, string> = {};
   if (meta !== undefined) _checkMeta(meta, ctx, vars);
   // When meta could not be read, the declared variables are unknown: skip TPL-5.
-  const declared: ReadonlySet<string> | undefined = meta === undefined
+  const declared: ReadonlySet<string> | undefined = meta === undefined || varsLost
     ? undefined
     : new Set(Object.keys(vars));
 
@@ -646,7 +721,10 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
       }
       const groupValue = (element as Record<string, unknown>).group;
       const groupPath = `${path}.group`;
-      const header = _parseReporting(GroupHeaderSchema, groupValue, groupPath, ctx);
+      const header = _parseReporting(GroupHeaderSchema, groupValue, groupPath, ctx, {
+        cut: _cutGroup,
+        salvage: GroupSalvageSchema,
+      });
       if (!header.clean) structuralOk = false;
       // Members are checked one by one, so that one broken member hides nothing else.
       const memberDrafts: StepDraft[] = [];
@@ -664,8 +742,9 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
           stepsDropped = true;
           continue;
         }
-        const member = _parseReporting(LeafStepSchema, m, mp, ctx);
+        const member = _parseReporting(LeafStepSchema, m, mp, ctx, { cut: _cutLeaf });
         if (!member.clean) structuralOk = false;
+        if (_capturesLost(member.cuts)) stepsDropped = true;
         if (member.data === undefined) {
           stepsDropped = true;
           continue;
@@ -702,8 +781,9 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
       elements.push({ kind: "group", group: groups.length - 1 });
       blocks.push({ start, end: drafts.length, group: groups.length - 1 });
     } else {
-      const r = _parseReporting(LeafStepSchema, element, path, ctx);
+      const r = _parseReporting(LeafStepSchema, element, path, ctx, { cut: _cutLeaf });
       if (!r.clean) structuralOk = false;
+      if (_capturesLost(r.cuts)) stepsDropped = true;
       if (r.data === undefined) {
         stepsDropped = true;
         continue;

@@ -15,8 +15,9 @@ const durationText = "a duration such as 300ms, 1.5h or 1h30m (Go syntax)";
 
 /** `calls`: call bounds (SCN-17). */
 export const CallsSchema = z.strictObject({
-  min: z.int().min(0).optional().describe(
-    "Calls required by verification. Default 0 when `calls` is present (1 when `calls` is absent).",
+  min: z.int().min(0).optional().meta({ default: 0 }).describe(
+    "Calls required by verification. Default 0 when `calls` is present (so `calls: {max: 5}` " +
+      "means 0 to 5 calls); when `calls` is absent the step needs exactly 1 call.",
   ),
   max: z.int().min(1).optional().describe(
     "Calls the step may answer. Default: `min` when min >= 1; required when min is 0.",
@@ -25,7 +26,9 @@ export const CallsSchema = z.strictObject({
 
 /** `respond`: the canned answer. */
 export const RespondSchema = z.strictObject({
-  exit: z.int().min(0).max(255).optional().describe("Exit code, 0-255. Default 0."),
+  exit: z.int().min(0).max(255).optional().meta({ default: 0 }).describe(
+    "Exit code, 0-255. Default 0.",
+  ),
   stdout: z.string().optional().describe(
     "Text written to stdout (a template, TPL-2), or !!binary base64 bytes.",
   ),
@@ -69,16 +72,20 @@ export const LeafStepSchema = z.strictObject({
 
 /** `group`: an unordered group of leaf steps. */
 export const GroupSchema = z.strictObject({
-  mode: z.literal("unordered").describe('Must be "unordered".'),
+  mode: z.enum(["unordered"]).describe('Must be "unordered".'),
   name: z.string().optional().describe("Group name; default group-N (1-based ordinal)."),
   steps: z.array(LeafStepSchema).min(1).describe("Members: leaf steps, callable in any order."),
 }).describe("Steps that may be called in any order.");
 
 /** A group element of `steps`. */
-export const GroupElementSchema = z.strictObject({ group: GroupSchema });
+export const GroupElementSchema = z.strictObject({ group: GroupSchema }).describe(
+  "A group element: a mapping whose only key is `group`.",
+);
 
 /** An element of `steps`: a leaf step or a group. */
-export const StepElementSchema = z.union([LeafStepSchema, GroupElementSchema]);
+export const StepElementSchema = z.union([LeafStepSchema, GroupElementSchema]).describe(
+  "A leaf step or a group.",
+);
 
 /** `meta`. */
 export const MetaSchema = z.strictObject({

@@ -23,8 +23,7 @@ function _jsonErrorLine(text: string, error: unknown): string {
 }
 
 /** RFC 3339 date-time, any number of fraction digits (the original wrote nanoseconds). */
-const RFC3339 =
-  /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
 function _isInt(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v);

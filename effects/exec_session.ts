@@ -80,6 +80,35 @@ function _startReason(kind: ReturnType<typeof _startError>, error: unknown): str
   return error instanceof Error ? error.message : String(error);
 }
 
+/** How long piped output is still read after the child's group is gone. */
+const PIPE_GRACE_MS = 200;
+
+/** Reads a stream to its end in the background; `cancel()` stops early with what was read. */
+function _collect(stream: ReadableStream<Uint8Array>): {
+  bytes: Promise<Uint8Array>;
+  cancel: () => void;
+} {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  const bytes = (async () => {
+    try {
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+      }
+    } catch { /* cancelled or broken pipe: keep what was read */ }
+    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return all;
+  })();
+  return { bytes, cancel: () => void reader.cancel().catch(() => {}) };
+}
+
 function _groupAlive(pid: number): boolean {
   try {
     Deno.kill(-pid, 0 as unknown as Deno.Signal);
@@ -191,23 +220,28 @@ export class ExecSession {
           const writer = this.child.stdin.getWriter();
           writer.write(stdinMode).catch(() => {}).finally(() => writer.close().catch(() => {}));
         }
-        if ((opts.stdout ?? "inherit") === "piped" || (opts.stderr ?? "inherit") === "piped") {
-          const [out, err, status] = await Promise.all([
-            opts.stdout === "piped" ? new Response(this.child.stdout).bytes() : undefined,
-            opts.stderr === "piped" ? new Response(this.child.stderr).bytes() : undefined,
-            this.child.status,
-          ]);
-          stdout = out ?? stdout;
-          stderr = err ?? stderr;
-          childCode = status.signal === null ? status.code : null;
-          childSignal = status.signal;
-        } else {
-          const status = await this.child.status;
-          childCode = status.signal === null ? status.code : null;
-          childSignal = status.signal;
-        }
+        // Read piped output while waiting, but wait for the child's *exit*, not for EOF:
+        // a background process left in the group still holds the pipes open until
+        // #reapGroup ends it (EXEC-6).
+        const out = opts.stdout === "piped" ? _collect(this.child.stdout) : undefined;
+        const err = opts.stderr === "piped" ? _collect(this.child.stderr) : undefined;
+        const status = await this.child.status;
+        childCode = status.signal === null ? status.code : null;
+        childSignal = status.signal;
         this.phase = nextExecPhase(this.phase, "exited");
         await this.#reapGroup();
+        // A process that left the group (setsid) may still hold a pipe: stop reading
+        // after a short grace period instead of waiting for it.
+        const grace = setTimeout(() => {
+          out?.cancel();
+          err?.cancel();
+        }, PIPE_GRACE_MS);
+        try {
+          stdout = (await out?.bytes) ?? stdout;
+          stderr = (await err?.bytes) ?? stderr;
+        } finally {
+          clearTimeout(grace);
+        }
       }
       // Verify
       let verification: VerifyResult;

@@ -6,6 +6,7 @@
 import type { Diagnostic } from "../core/types.ts";
 import { effectiveAllowlist, findAllowlistViolations } from "../core/allowlist.ts";
 import { checkScenarioText } from "./scenario_file.ts";
+import { parseScenario } from "../core/scenario_parse.ts";
 import { absolutePath } from "./session_files.ts";
 import { fsReason } from "./fs_reason.ts";
 
@@ -52,28 +53,31 @@ export async function validateFiles(paths: readonly string[]): Promise<Validatio
       continue;
     }
     const checked = await checkScenarioText(text, file, absolutePath(file));
-    if (!checked.ok) {
-      reports.push({ file, valid: false, errors: checked.diagnostics, warnings: checked.warnings });
-      continue;
+    // VAL-3: report every error. When only the referenced-file checks failed, the
+    // scenario itself parsed, so the allowlist check (VAL-2) still runs on it.
+    const parsed = checked.ok ? checked : parseScenario(text, { file });
+    const errors: Diagnostic[] = checked.ok ? [] : [...checked.diagnostics];
+    if (parsed.ok) {
+      const scenario = parsed.scenario;
+      const allow = effectiveAllowlist(scenario.meta.allowedCommands, []);
+      for (const v of findAllowlistViolations(scenario, allow)) {
+        const step = scenario.steps[(v.stepNumbers[0] ?? 1) - 1];
+        const path = step === undefined ? "" : `${step.yamlPath}.match.argv[0]`;
+        const pos = parsed.positions.get(path);
+        errors.push({
+          file,
+          line: pos?.line ?? 0,
+          column: pos?.column ?? 0,
+          path,
+          message: `command "${v.command}" is not in the allowed commands list [${
+            (allow ?? []).join(", ")
+          }]`,
+          severity: "error",
+        });
+      }
     }
-    const scenario = checked.scenario;
-    const errors: Diagnostic[] = [];
-    const allow = effectiveAllowlist(scenario.meta.allowedCommands, []);
-    for (const v of findAllowlistViolations(scenario, allow)) {
-      const step = scenario.steps[(v.stepNumbers[0] ?? 1) - 1];
-      const path = step === undefined ? "" : `${step.yamlPath}.match.argv[0]`;
-      const pos = checked.positions.get(path);
-      errors.push({
-        file,
-        line: pos?.line ?? 0,
-        column: pos?.column ?? 0,
-        path,
-        message: `command "${v.command}" is not in the allowed commands list [${
-          (allow ?? []).join(", ")
-        }]`,
-        severity: "error",
-      });
-    }
+    // SCN-22: diagnostics sorted by position (stable for equal positions).
+    errors.sort((a, b) => a.line - b.line || a.column - b.column);
     reports.push({ file, valid: errors.length === 0, errors, warnings: checked.warnings });
   }
   return reports;
