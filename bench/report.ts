@@ -6,8 +6,9 @@
  * only when the benchmarks themselves fail, never because of a time.
  *
  * `deno bench --json` gives no median, so the intercept bench appends every run's wall time
- * to the file named by `CLI_REPLAY_BENCH_SAMPLES`; the median is taken over the measured
- * runs (the last `n` of them, `n` from the JSON). Extra arguments go to `deno bench`.
+ * to the file named by `CLI_REPLAY_BENCH_SAMPLES`. The PERF-1/PERF-2 medians are taken over
+ * 30 runs after 3 warm-up runs, as PERF-1 defines B; the lifecycle medians over the runs
+ * deno bench timed. Extra arguments go to `deno bench`.
  *
  * @module
  */
@@ -103,6 +104,16 @@ function table(rows: readonly (readonly string[])[]): string {
   ).join("");
 }
 
+/** The 1-minute load average, when the OS shows one: timings on a busy machine mislead. */
+function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ")[0] ?? "n/a";
+  } catch {
+    return "n/a";
+  }
+}
+
+const loadBefore = loadAverage();
 const samplesFile = await Deno.makeTempFile({ prefix: "cli-replay-bench-samples-" });
 const out = await new Deno.Command(Deno.execPath(), {
   args: ["bench", "-A", "--json", ...Deno.args, `${ROOT}/bench/`],
@@ -138,14 +149,38 @@ for (const bench of report.benches) {
   }
 }
 
-/** Median wall time (ms) of the measured runs of a sampled bench, and their number. */
-function medianOf(group: string, name: string): { median?: number; runs: number } {
+/** PERF-1: 3 warm-up runs, then 30 timed runs. */
+const WARMUP_RUNS = 3;
+const TIMED_RUNS = 30;
+
+interface Sampled {
+  median?: number | undefined;
+  p75?: number | undefined;
+  runs: number;
+}
+
+/** Median and p75 wall time (ms) of the runs after PERF-1's warm-ups, from the samples file. */
+function perfRuns(group: string, name: string): Sampled {
+  const all = samples.get(key(group, name)) ?? [];
+  const warm = Math.min(WARMUP_RUNS, Math.max(0, all.length - 1));
+  return summary(all.slice(warm, warm + TIMED_RUNS));
+}
+
+/** Median wall time (ms) of the runs deno bench timed (the last `n` samples). */
+function benchRuns(group: string, name: string): Sampled {
   const all = samples.get(key(group, name)) ?? [];
   const n = stats.get(key(group, name))?.n;
-  if (n === undefined || all.length === 0) return { runs: 0 };
-  const measured = all.slice(-n);
-  const m = median(measured);
-  return m === undefined ? { runs: 0 } : { median: m, runs: measured.length };
+  return n === undefined ? { runs: 0 } : summary(all.slice(-n));
+}
+
+function summary(runs: readonly number[]): Sampled {
+  if (runs.length === 0) return { runs: 0 };
+  const sorted = [...runs].sort((a, b) => a - b);
+  return {
+    median: median(sorted),
+    p75: sorted[Math.ceil(sorted.length * 0.75) - 1],
+    runs: runs.length,
+  };
 }
 
 function avgNs(group: string, name: string): number | undefined {
@@ -154,10 +189,10 @@ function avgNs(group: string, name: string): number | undefined {
 
 // ---- PERF-1 / PERF-2 ----------------------------------------------------------------------
 
-const b = medianOf(INTERCEPT_GROUP, BASELINE_SHIM);
-const direct = medianOf(INTERCEPT_GROUP, BASELINE_DIRECT);
-const i10 = medianOf(INTERCEPT_GROUP, interceptName(10));
-const i500 = medianOf(INTERCEPT_GROUP, interceptName(500));
+const b = perfRuns(INTERCEPT_GROUP, BASELINE_SHIM);
+const direct = perfRuns(INTERCEPT_GROUP, BASELINE_DIRECT);
+const i10 = perfRuns(INTERCEPT_GROUP, interceptName(10));
+const i500 = perfRuns(INTERCEPT_GROUP, interceptName(500));
 const ratio = (x: number | undefined) =>
   x === undefined || b.median === undefined ? undefined : x / b.median;
 const r10 = ratio(i10.median);
@@ -166,32 +201,30 @@ const allowance = i10.median === undefined ? undefined : i10.median * 0.1 + 5;
 const growth = i10.median === undefined || i500.median === undefined
   ? undefined
   : i500.median - i10.median;
-const p75 = (name: string) => {
-  const s = stats.get(key(INTERCEPT_GROUP, name));
-  return s === undefined ? "" : `p75 ${ms(s.p75 / 1e6)}`;
-};
+const p75 = (x: Sampled) => x.p75 === undefined ? "" : `p75 ${ms(x.p75)}`;
 
 write(
   `cli-replay benchmarks: ${report.runtime}, ${report.cpu}, ` +
-    `${navigator.hardwareConcurrency} CPUs\n\n`,
+    `${navigator.hardwareConcurrency} CPUs, load average ${loadBefore} before / ` +
+    `${loadAverage()} after\n\n`,
 );
 write(
-  `PERF-1/PERF-2: wall time per process, median of ${i10.runs} measured runs ` +
-    `(deno bench n: 30, warmup: 3)\n`,
+  `PERF-1/PERF-2: wall time per process, median of ${i10.runs} runs after ` +
+    `${WARMUP_RUNS} warm-up runs, all in one deno bench run\n`,
 );
 write(table([
   ["", "median", "", "ratio", "target", ""],
-  ["B     empty deno run, shim's flags, via /bin/sh", ms(b.median), p75(BASELINE_SHIM), "1.00× B"],
+  ["B     empty deno run, shim's flags, via /bin/sh", ms(b.median), p75(b), "1.00× B"],
   [
     "      empty deno run, shim's flags, direct spawn",
     ms(direct.median),
-    p75(BASELINE_DIRECT),
+    p75(direct),
     ratio(direct.median) === undefined ? "" : `${ratio(direct.median)!.toFixed(2)}× B`,
   ],
   [
     "I10   intercepted call through shim, 10 steps",
     ms(i10.median),
-    p75(interceptName(10)),
+    p75(i10),
     r10 === undefined ? "n/a" : `${r10.toFixed(2)}× B`,
     "≤ 1.50× B",
     verdict(r10 === undefined ? undefined : r10 <= 1.5),
@@ -199,7 +232,7 @@ write(table([
   [
     "I500  intercepted call through shim, 500 steps",
     ms(i500.median),
-    p75(interceptName(500)),
+    p75(i500),
     r500 === undefined ? "n/a" : `${r500.toFixed(2)}× B`,
     "≤ 1.50× B",
     verdict(r500 === undefined ? undefined : r500 <= 1.5),
@@ -247,10 +280,12 @@ write(table([
   ]),
 ]));
 
-const exec10 = medianOf(LIFECYCLE_GROUP, execName(10));
-const exec500 = medianOf(LIFECYCLE_GROUP, execName(500));
-const lib = medianOf(LIFECYCLE_GROUP, RUN_WITH_SCENARIO);
-write(`\nPERF-5: session lifecycle, wall time, median of ${exec500.runs} measured runs\n`);
+const exec10 = benchRuns(LIFECYCLE_GROUP, execName(10));
+const exec500 = benchRuns(LIFECYCLE_GROUP, execName(500));
+const lib = benchRuns(LIFECYCLE_GROUP, RUN_WITH_SCENARIO);
+write(
+  `\nPERF-5: session lifecycle, wall time, median of the ${exec500.runs} runs deno bench timed\n`,
+);
 write(table([
   ["", "median", "target", ""],
   ["cli.ts exec s.yaml -- true, 10 steps", ms(exec10.median), "", ""],

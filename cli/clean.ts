@@ -90,6 +90,9 @@ export async function cleanAction(arg: string | undefined, flags: CleanFlags): P
   const sessionId = sessionFlagOrEnv(flags.session);
   if (sessionId !== "") {
     const files = await sessionFiles(absPath, sessionId);
+    if (!isConfinedInterceptDir(files.stateDir, files.interceptDir)) {
+      warn(`ignoring intercept dir "${files.interceptDir}": outside ${files.stateDir}`);
+    }
     if (await removeSession(files)) {
       writeErr(`cli-replay: removed intercept dir ${files.interceptDir}\n`);
     }

@@ -63,7 +63,16 @@ export type ParseResult =
     /** Source position of a YAML path (value position), when known. */
     positions: ReadonlyMap<string, SourcePosition>;
   }
-  | { ok: false; diagnostics: Diagnostic[]; warnings: Diagnostic[] };
+  | {
+    ok: false;
+    diagnostics: Diagnostic[];
+    warnings: Diagnostic[];
+    /**
+     * The `stdout_file`/`stderr_file` references of the steps that could still be read, so
+     * that `validate` can report missing files together with the other errors (VAL-3).
+     */
+    fileRefs: FileReference[];
+  };
 
 /** Options of {@linkcode parseScenario}. */
 export interface ParseScenarioOptions {
@@ -588,10 +597,12 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
     uniqueKeys: false,
     prettyErrors: false,
   });
+  const fileRefs: FileReference[] = [];
   const fail = (): ParseResult => ({
     ok: false,
     diagnostics: _sorted(diagnostics),
     warnings: _sorted(warnings),
+    fileRefs,
   });
   const docList = Array.isArray(docs) ? docs : [];
   if (docList.length === 0) {
@@ -794,7 +805,6 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
     }
   }
 
-  const fileRefs: FileReference[] = [];
   const steps: Step[] = drafts.map((d, index) =>
     _buildStep(d, index, ctx, declared, fileRefs, warnings)
   );
@@ -938,10 +948,10 @@ function _buildStep(
   const { raw, path } = d;
   const list = ctx.diagnostics;
   const file = ctx.file;
-  const warn = (p: string, message: string) => {
+  const warn = (p: string, message: string, at = ctx.valuePos.get(p)) => {
     const w: Diagnostic = {
-      line: ctx.valuePos.get(p)?.line ?? 0,
-      column: ctx.valuePos.get(p)?.column ?? 0,
+      line: at?.line ?? 0,
+      column: at?.column ?? 0,
       path: p,
       message,
       severity: "warning",
@@ -1101,7 +1111,11 @@ function _buildStep(
       );
     }
   }
-  if (raw.when !== undefined) warn(`${path}.when`, `"when" is not supported and is ignored`);
+  if (raw.when !== undefined) {
+    // At the key, as in VAL-4's example: the key is what the user should remove.
+    const p = `${path}.when`;
+    warn(p, `"when" is not supported and is ignored`, ctx.keyPos.get(p) ?? ctx.valuePos.get(p));
+  }
   const respond: Respond = {
     exit: r.exit ?? 0,
     stdout,

@@ -57,9 +57,9 @@ export async function checkScenarioText(
   absPath: string,
 ): Promise<CheckedScenario> {
   const parsed = parseScenario(text, { file });
-  if (!parsed.ok) return parsed;
   const diagnostics: Diagnostic[] = [];
   const dir = dirnameOf(absPath);
+  const vars = parsed.ok ? parsed.scenario.meta.vars : undefined;
   for (const ref of parsed.fileRefs) {
     const resolved = resolveScenarioRelative(absPath, ref.path);
     const at = { file, line: ref.position.line, column: ref.position.column, path: ref.yamlPath };
@@ -78,8 +78,9 @@ export async function checkScenarioText(
       diagnostics.push({ ...at, message: `"${ref.path}": ${template.message}`, severity: "error" });
       continue;
     }
+    if (vars === undefined) continue;
     for (const name of templateVarNames(template.parts)) {
-      if (!(name in parsed.scenario.meta.vars)) {
+      if (!(name in vars)) {
         diagnostics.push({
           ...at,
           message:
@@ -88,6 +89,12 @@ export async function checkScenarioText(
         });
       }
     }
+  }
+  if (!parsed.ok) {
+    const all = [...parsed.diagnostics, ...diagnostics].sort((a, b) =>
+      a.line - b.line || a.column - b.column
+    );
+    return { ok: false, diagnostics: all, warnings: parsed.warnings };
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics, warnings: parsed.warnings };
   return parsed;

@@ -21,7 +21,7 @@ import { ensureStateDir } from "./state_dir.ts";
 import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "./compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
-import { sweepExpiredSessions } from "./ttl_sweep.ts";
+import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
 
 /** Options of {@linkcode setupSession}. */
 export interface SetupOptions {
@@ -176,14 +176,16 @@ export async function setupSession(
 }
 
 /**
- * Removes a session's intercept dir, state, compiled and lock files. Idempotent.
+ * Removes a session's intercept dir, state, compiled and lock files. Idempotent. The
+ * intercept dir is removed only when it is a direct child of `.cli-replay` (CLEAN-7,
+ * SEC-8): a session id such as `<id>/../../x` never reaches outside.
  *
  * @param files The session's files.
- * @returns Whether the intercept dir existed.
+ * @returns Whether the intercept dir existed (and was removed).
  */
 export async function removeSession(files: SessionFiles): Promise<boolean> {
   let existed = false;
-  if (files.sessionId !== "") {
+  if (files.sessionId !== "" && isConfinedInterceptDir(files.stateDir, files.interceptDir)) {
     try {
       await Deno.lstat(files.interceptDir);
       existed = true;

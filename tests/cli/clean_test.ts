@@ -299,7 +299,7 @@ Deno.test(
 );
 
 Deno.test(
-  "clean: an intercept_dir in a state file that points outside the .cli-replay being cleaned is never deleted (CLEAN-7, SEC-8)",
+  "clean: an intercept dir outside the .cli-replay being cleaned (from a state file or a crafted --session) is never deleted (CLEAN-7, SEC-8)",
   async (t) => {
     const expired = new Date(Date.now() - 2 * HOUR);
     const modes = [
@@ -332,5 +332,19 @@ Deno.test(
         assert.deepEqual(await listDir(dir.join(".cli-replay")), ["intercept-x"]);
       });
     }
+    await t.step("session mode with a crafted session id", async () => {
+      await using dir = await usingTempDir();
+      const path = await writeScenario(dir.path, "proj/s.yaml", SCENARIO);
+      const s = await startSession(path);
+      await Deno.mkdir(dir.join("victim"));
+      await Deno.writeTextFile(dir.join("victim", "precious"), "x");
+      const crafted = `${s.id}/../../../victim`;
+      const r = await cli(["clean", "--session", crafted, path]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!r.stderr.includes("removed intercept dir"), r.stderr);
+      assert.ok(await exists(dir.join("victim", "precious")), "nothing outside is deleted");
+      assert.ok(await exists(s.interceptDir));
+      await cli(["clean", "--session", s.id, path]);
+    });
   },
 );

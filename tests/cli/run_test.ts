@@ -316,6 +316,33 @@ touch after-signal
 );
 
 Deno.test(
+  "run: the EXIT trap cleans up but keeps the script's exit status, also under set -e (RUN-6)",
+  async (t) => {
+    for (const shell of SHELLS) {
+      await t.step(shell, async () => {
+        await using dir = await usingTempDir();
+        await writeScenario(
+          dir.path,
+          "s.yaml",
+          `meta: {name: status}\nsteps:\n  - match: {argv: [git, status]}\n    respond: {exit: 4}\n`,
+        );
+        const r = await runScript(
+          shell,
+          `eval "$(cli_replay run s.yaml 2>/dev/null)" || exit 90
+set -e
+git status
+echo not-reached
+`,
+          { cwd: dir.path },
+        );
+        assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 4, stdout: "" });
+        assert.deepEqual(await listDir(dir.join(".cli-replay")), [".gitignore"]);
+      });
+    }
+  },
+);
+
+Deno.test(
   "run: a second eval in the same shell re-arms the cleanup trap after an earlier cleanup (RUN-6)",
   async () => {
     await using dir = await usingTempDir();

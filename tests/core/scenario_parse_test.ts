@@ -1056,6 +1056,13 @@ Deno.test("parseScenario() handles stdout_file/stderr_file (SCN-16)", async (t) 
     ]);
     assert.deepEqual(r.positions.get("steps[1].respond.stdout_file"), { line: 7, column: 20 });
   });
+  await t.step("file references are reported for an invalid scenario too (VAL-3)", () => {
+    const r = parse(withSteps(...leaf("[a]", "respond:", "  stdout_file: out.txt", "  exitt: 3")));
+    assert.ok(!r.ok);
+    assert.deepEqual(r.fileRefs.map((f) => [f.yamlPath, f.path, f.position]), [
+      ["steps[0].respond.stdout_file", "out.txt", { line: 6, column: 20 }],
+    ]);
+  });
 });
 
 Deno.test("parseScenario() applies the call-bound rules (SCN-17)", async (t) => {
@@ -1572,7 +1579,7 @@ Deno.test("parseScenario() runs the load-time semantic checks (SCN-25)", async (
 Deno.test("parseScenario() warns without failing (VAL-7)", async (t) => {
   await t.step("when", () => {
     assert.deepEqual(warnings(withSteps(...leaf("[a]", "when: ${X} == 1"))), [
-      's.yaml:5:11: steps[0].when: "when" is not supported and is ignored',
+      's.yaml:5:5: steps[0].when: "when" is not supported and is ignored',
     ]);
   });
   const builtins = [
