@@ -76,8 +76,24 @@ export async function updateState<T>(
   return decision.value;
 }
 
+/** Temp files a killed writer left behind for this session (STATE-8 names). */
+async function _tempFiles(files: SessionFiles): Promise<string[]> {
+  const prefix = `cli-replay-${files.key}.`;
+  const out: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(files.stateDir)) {
+      if (entry.isFile && entry.name.startsWith(prefix) && entry.name.endsWith(".tmp")) {
+        out.push(`${files.stateDir}/${entry.name}`);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return out;
+}
+
 /**
- * Removes a session's state, compiled and lock files under its lock (CLEAN-3).
+ * Removes a session's state, compiled and lock files (and leftover temp files) under its lock (CLEAN-3).
  * Missing files are not errors.
  *
  * @param files The session's files.
@@ -93,7 +109,7 @@ export async function removeStateFiles(files: SessionFiles): Promise<boolean> {
   }
   try {
     let removed = false;
-    for (const path of [files.state, files.compiled, files.lock]) {
+    for (const path of [files.state, files.compiled, ...await _tempFiles(files), files.lock]) {
       try {
         await Deno.remove(path);
         if (path === files.state) removed = true;

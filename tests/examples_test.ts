@@ -75,7 +75,9 @@ Deno.test("every example replays green through exec and leaves only .gitignore (
       const stderr = new TextDecoder().decode(out.stderr);
       assert.equal(out.code, 0, stderr);
       assert.match(stderr, /✓ Scenario ".+" completed/);
-      const left = [...Deno.readDirSync(`${EXAMPLES}.cli-replay`)].map((e) => e.name);
+      const left = (await Array.fromAsync(Deno.readDir(`${EXAMPLES}.cli-replay`))).map((e) =>
+        e.name
+      );
       assert.deepEqual(left, [".gitignore"]);
     });
   }
