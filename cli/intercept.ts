@@ -22,18 +22,27 @@ const encoder = new TextEncoder();
 
 class InterceptError extends Error {}
 
-async function _writeAll(stream: Deno.FsFile | typeof Deno.stdout, data: Uint8Array) {
+/** Writes all of `data` (sync: no async stream machinery on the hot path). */
+function _writeAll(stream: typeof Deno.stdout | typeof Deno.stderr, data: Uint8Array): void {
   let offset = 0;
   try {
-    while (offset < data.length) offset += await stream.write(data.subarray(offset));
+    while (offset < data.length) offset += stream.writeSync(data.subarray(offset));
   } catch (error) {
     // ICPT-18: a closed pipe discards the rest.
     if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
   }
 }
 
-function _err(text: string): Promise<void> {
-  return _writeAll(Deno.stderr, encoder.encode(text));
+function _err(text: string): void {
+  _writeAll(Deno.stderr, encoder.encode(text));
+}
+
+function _statSync(path: string): Deno.FileInfo {
+  return Deno.statSync(path);
+}
+
+function _readSync(path: string): Uint8Array {
+  return Deno.readFileSync(path);
 }
 
 interface InterceptArgs {
@@ -83,24 +92,24 @@ interface LoadedCompiled {
 async function _loadScenario(files: SessionFiles): Promise<LoadedCompiled> {
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(files.scenarioPath);
+    info = _statSync(files.scenarioPath);
   } catch (error) {
     throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
   }
   const mtimeMs = info.mtime?.getTime() ?? 0;
-  const compiled = await readCompiled(files.compiled);
+  const compiled = readCompiled(files.compiled);
   if (compiled !== undefined && compiled.size === info.size && compiled.mtimeMs === mtimeMs) {
     return { scenario: compiled.scenario, hash: compiled.scenarioHash };
   }
   let bytes: Uint8Array;
   try {
-    bytes = await Deno.readFile(files.scenarioPath);
+    bytes = _readSync(files.scenarioPath);
   } catch (error) {
     throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
   }
   const hash = await sha256Hex(bytes);
   if (compiled !== undefined && compiled.scenarioHash === hash) {
-    await writeCompiled(files.compiled, {
+    writeCompiled(files.compiled, {
       scenario: compiled.scenario,
       hash,
       size: info.size,
@@ -128,7 +137,7 @@ async function _loadScenario(files: SessionFiles): Promise<LoadedCompiled> {
     );
   }
   await ensureStateDir(files.stateDir);
-  await writeCompiled(files.compiled, { scenario, hash, size: info.size, mtimeMs });
+  writeCompiled(files.compiled, { scenario, hash, size: info.size, mtimeMs });
   return { scenario, hash };
 }
 
@@ -176,7 +185,7 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     parsed = _parseArgs(args);
     const scenarioArg = parsed.scenario ?? env[ENV.scenario];
     if (scenarioArg === undefined || scenarioArg === "") {
-      await _err(
+      _err(
         "cli-replay: no scenario specified\n" +
           '  use: eval "$(cli-replay run <scenario.yaml>)"\n' +
           "  or:  export CLI_REPLAY_SCENARIO=/path/to/scenario.yaml\n",
@@ -192,7 +201,7 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     const readFile = (path: string) =>
       Deno.readFileSync(path.startsWith("/") ? path : absolutePath(path, scenarioDir));
     let warnedMissing = false;
-    const result = await updateState(files, (state: State | undefined) => {
+    const result = updateState(files, (state: State | undefined) => {
       let current = state;
       if (current === undefined) {
         warnedMissing = sessionId !== "";
@@ -237,26 +246,26 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
       };
     });
     if (warnedMissing) {
-      await _err(`cli-replay: warning: no state for session ${sessionId}; starting at step 1\n`);
+      _err(`cli-replay: warning: no state for session ${sessionId}; starting at step 1\n`);
     }
     const { outcome } = result;
     if (outcome.kind === "matched") {
       if (outcome.delayMs > 0) await new Promise((r) => setTimeout(r, outcome.delayMs));
-      await _writeAll(Deno.stdout, outcome.stdout);
-      await _writeAll(Deno.stderr, outcome.stderr);
+      _writeAll(Deno.stdout, outcome.stdout);
+      _writeAll(Deno.stderr, outcome.stderr);
     } else {
       const color = decideColor(
         { cliReplayColor: env[ENV.color], noColor: env.NO_COLOR },
         Deno.stderr.isTerminal(),
       );
-      await _err(renderOutcome(outcome, scenario, { color }));
+      _err(renderOutcome(outcome, scenario, { color }));
     }
     if (trace) {
       const denied = outcome.kind === "error" ? [] : outcome.deniedVars;
       let text = "";
       for (const name of denied) text += renderDeniedTrace(name);
       text += renderTraceLine(outcome, parsed.argv);
-      await _err(text);
+      _err(text);
     }
     return outcome.kind === "matched" ? outcome.exitCode : 1;
   } catch (error) {
@@ -267,28 +276,28 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
       const more = error.diagnostics.length > 50
         ? `cli-replay: … and ${error.diagnostics.length - 50} more\n`
         : "";
-      await _err(`${lines.join("")}${more}cli-replay: ${error.message.split("\n")[0]}\n`);
+      _err(`${lines.join("")}${more}cli-replay: ${error.message.split("\n")[0]}\n`);
       return 1;
     }
     if (error instanceof StateError) {
-      await _err(
+      _err(
         `cli-replay: cannot read state file "${error.file}": ${error.message}; run 'cli-replay clean' to reset the session\n`,
       );
       return 1;
     }
     if (error instanceof InterceptError || error instanceof ScenarioError) {
-      await _err(`cli-replay: ${error.message}\n`);
+      _err(`cli-replay: ${error.message}\n`);
       return 1;
     }
     if (error instanceof Error && error.name === "CliError") {
-      await _err(`cli-replay: ${error.message}\n`);
+      _err(`cli-replay: ${error.message}\n`);
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
-    await _err(
+    _err(
       `cli-replay: internal error: ${message}\n  please report this with the output of CLI_REPLAY_TRACE=1\n`,
     );
-    if (trace && error instanceof Error && error.stack) await _err(`${error.stack}\n`);
+    if (trace && error instanceof Error && error.stack) _err(`${error.stack}\n`);
     return 1;
   }
 }

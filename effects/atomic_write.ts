@@ -22,24 +22,47 @@ export interface AtomicWriteOptions {
 
 /**
  * Replaces `path` with `data` atomically: readers see the old or the new file, never a
- * torn one. Requires `--allow-write`.
+ * torn one. Synchronous on purpose: the intercept's hot path uses it, and Deno's sync file
+ * calls avoid the cost of the async stream machinery. Requires `--allow-write`.
  *
  * @param path Target file.
  * @param data New content.
  * @param options File mode.
  */
-export async function writeFileAtomic(
+export function writeFileAtomicSync(
+  path: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): void {
+  const temp = _tempPath(path);
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  try {
+    Deno.writeFileSync(temp, bytes, { mode: options.mode ?? 0o600, createNew: true });
+    Deno.renameSync(temp, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(temp);
+    } catch { /* never created */ }
+    throw error;
+  }
+}
+
+/**
+ * Async form of {@linkcode writeFileAtomicSync}, for management commands.
+ *
+ * @param path Target file.
+ * @param data New content.
+ * @param options File mode.
+ */
+export function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const temp = _tempPath(path);
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   try {
-    await Deno.writeFile(temp, bytes, { mode: options.mode ?? 0o600, createNew: true });
-    await Deno.rename(temp, path);
+    writeFileAtomicSync(path, data, options);
+    return Promise.resolve();
   } catch (error) {
-    await Deno.remove(temp).catch(() => {});
-    throw error;
+    return Promise.reject(error);
   }
 }

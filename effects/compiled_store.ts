@@ -12,23 +12,26 @@ import {
 } from "../core/compiled.ts";
 import type { Scenario } from "../core/types.ts";
 import { VERSION } from "../core/version.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomicSync } from "./atomic_write.ts";
 
-/** Reads a compiled scenario; undefined when missing, stale in format/version, or corrupt. */
-export async function readCompiled(path: string): Promise<CompiledScenario | undefined> {
+/**
+ * Reads a compiled scenario; undefined when missing, stale in format/version, or corrupt.
+ * Synchronous: it is on the intercept's hot path.
+ */
+export function readCompiled(path: string): CompiledScenario | undefined {
   try {
-    return decodeCompiled(await Deno.readTextFile(path), VERSION);
+    return decodeCompiled(Deno.readTextFileSync(path), VERSION);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }
 
-/** Writes a compiled scenario atomically (mode 0600). */
-export async function writeCompiled(
+/** Writes a compiled scenario atomically (mode 0600). Synchronous, like {@linkcode readCompiled}. */
+export function writeCompiled(
   path: string,
   input: { scenario: Scenario; hash: string; size: number; mtimeMs: number },
-): Promise<CompiledScenario> {
+): CompiledScenario {
   const compiled: CompiledScenario = {
     format: COMPILED_FORMAT,
     programVersion: VERSION,
@@ -37,6 +40,6 @@ export async function writeCompiled(
     mtimeMs: input.mtimeMs,
     scenario: input.scenario,
   };
-  await writeFileAtomic(path, encodeCompiled(compiled), { mode: 0o600 });
+  writeFileAtomicSync(path, encodeCompiled(compiled), { mode: 0o600 });
   return compiled;
 }

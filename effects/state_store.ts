@@ -7,7 +7,7 @@
 import type { State } from "../core/types.ts";
 import { parseState, serializeState } from "../core/state.ts";
 import { StateError } from "../core/errors.ts";
-import { writeFileAtomic } from "./atomic_write.ts";
+import { writeFileAtomic, writeFileAtomicSync } from "./atomic_write.ts";
 import type { SessionFiles } from "./session_files.ts";
 
 /** What a decision returns: the state to write (none = leave the file alone) and a value. */
@@ -44,23 +44,24 @@ export async function writeState(path: string, state: State): Promise<void> {
 /**
  * Runs `decide` on the current state under the session's exclusive lock and writes the
  * next state atomically before releasing it (STATE-7). `decide` must not wait on
- * anything outside the process.
+ * anything outside the process. Synchronous on purpose: this is the intercept's hot
+ * path, and it holds the lock only for read–decide–write.
  *
  * @param files The session's files.
  * @param decide Receives the state (undefined when there is none yet).
  * @returns The decision's value.
  * @throws {StateError} When the state is corrupt or the session was cleaned meanwhile.
  */
-export async function updateState<T>(
+export function updateState<T>(
   files: SessionFiles,
   decide: (state: State | undefined) => StateDecision<T>,
-): Promise<T> {
-  using lock = await Deno.open(files.lock, { create: true, read: true, write: true, mode: 0o600 });
-  await lock.lock(true);
-  const held = await lock.stat();
+): T {
+  using lock = Deno.openSync(files.lock, { create: true, read: true, write: true, mode: 0o600 });
+  lock.lockSync(true);
+  const held = lock.statSync();
   let current: Deno.FileInfo | undefined;
   try {
-    current = await Deno.stat(files.lock);
+    current = Deno.statSync(files.lock);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
@@ -70,9 +71,16 @@ export async function updateState<T>(
       files.state,
     );
   }
-  const state = await readState(files.state);
-  const decision = decide(state);
-  if (decision.next !== undefined) await writeState(files.state, decision.next);
+  let text: string | undefined;
+  try {
+    text = Deno.readTextFileSync(files.state);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const decision = decide(text === undefined ? undefined : parseState(text, files.state));
+  if (decision.next !== undefined) {
+    writeFileAtomicSync(files.state, serializeState(decision.next), { mode: 0o600 });
+  }
   return decision.value;
 }
 
