@@ -6,7 +6,7 @@
  */
 
 /** Env var naming a file to which `intercept_bench.ts` appends its per-run wall times. */
-export const SAMPLES_ENV = "CLI_REPLAY_BENCH_SAMPLES";
+export const SAMPLES_ENV = "BENCH_SAMPLES_FILE";
 
 /** One line of the samples file: every wall time (ms) of one bench, warm-ups first. */
 export interface SamplesLine {

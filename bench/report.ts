@@ -6,7 +6,7 @@
  * only when the benchmarks themselves fail, never because of a time.
  *
  * `deno bench --json` gives no median, so the intercept bench appends every run's wall time
- * to the file named by `CLI_REPLAY_BENCH_SAMPLES`. The PERF-1/PERF-2 medians are taken over
+ * to the file named by `BENCH_SAMPLES_FILE`. The PERF-1/PERF-2 medians are taken over
  * 30 runs after 3 warm-up runs, as PERF-1 defines B; the lifecycle medians over the runs
  * deno bench timed. Extra arguments go to `deno bench`.
  *

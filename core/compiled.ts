@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { Scenario } from "./types.ts";
+import type { Content, Respond, Scenario, Step } from "./types.ts";
 
 /** Bump when the compiled shape changes. */
-export const COMPILED_FORMAT = 1;
+export const COMPILED_FORMAT = 2;
 
 /** The compiled scenario file's content. */
 export interface CompiledScenario {
@@ -53,8 +53,27 @@ export function encodeCompiled(compiled: CompiledScenario): string {
   );
 }
 
+type _Encoded = { $b64: string };
+
+function _isEncoded(value: unknown): value is _Encoded {
+  return value !== null && typeof value === "object" &&
+    typeof (value as { $b64?: unknown }).$b64 === "string";
+}
+
+function _decodeContent<T>(content: T | _Encoded): T | { kind: "binary"; bytes: Uint8Array } {
+  if (content !== null && typeof content === "object" && "kind" in content) {
+    const c = content as { kind: string; bytes?: unknown };
+    if (c.kind === "binary" && _isEncoded(c.bytes)) {
+      return { kind: "binary", bytes: _fromBase64(c.bytes.$b64) };
+    }
+  }
+  return content as T;
+}
+
 /**
  * Parses a compiled scenario; `undefined` when the text is not a current compiled file.
+ * Plain `JSON.parse`, then byte strings are restored only where they can occur (stdin,
+ * stdout, stderr): a reviver over the whole tree costs milliseconds on large scenarios.
  *
  * @param text JSON text.
  * @param programVersion The running version; other versions are rejected.
@@ -64,20 +83,22 @@ export function decodeCompiled(
   text: string,
   programVersion: string,
 ): CompiledScenario | undefined {
+  let value: CompiledScenario;
   try {
-    const value = JSON.parse(
-      text,
-      (_key, v) =>
-        v !== null && typeof v === "object" && typeof v.$b64 === "string" &&
-          Object.keys(v).length === 1
-          ? _fromBase64(v.$b64)
-          : v,
-    ) as CompiledScenario;
-    if (value?.format !== COMPILED_FORMAT || value.programVersion !== programVersion) {
-      return undefined;
-    }
-    return value;
+    value = JSON.parse(text) as CompiledScenario;
   } catch {
     return undefined;
   }
+  if (value?.format !== COMPILED_FORMAT || value.programVersion !== programVersion) {
+    return undefined;
+  }
+  const steps = value.scenario?.steps;
+  if (!Array.isArray(steps)) return undefined;
+  for (const step of steps as Step[]) {
+    const s = step as { stdin?: Content; respond: Respond };
+    if (s.stdin !== undefined) s.stdin = _decodeContent(s.stdin);
+    (s.respond as { stdout: Content }).stdout = _decodeContent(s.respond.stdout);
+    (s.respond as { stderr: Content }).stderr = _decodeContent(s.respond.stderr);
+  }
+  return value;
 }

@@ -7,6 +7,8 @@
 
 /** URL of this package's CLI entry point. */
 const CLI_URL = new URL("../cli.ts", import.meta.url);
+/** URL of the pre-built intercept bundle (`deno task bundle`). */
+const BUNDLE_URL = new URL("../cli/intercept.bundle.js", import.meta.url);
 /** URL of this package's own configuration (import map and lock). */
 const CONFIG_URL = new URL("../deno.json", import.meta.url);
 
@@ -37,12 +39,29 @@ function _configFlag(): string {
 }
 
 let cachedConfigFlag: string | undefined;
+let cachedInterceptMain: string | undefined;
+
+function _urlToArg(url: URL): string {
+  return url.protocol === "file:" ? decodeURIComponent(url.pathname) : url.href;
+}
+
+/** The intercept's main module: the bundle when it is there, else `cli.ts`. */
+function _interceptMain(): string {
+  if (CLI_URL.protocol !== "file:") return _urlToArg(BUNDLE_URL);
+  try {
+    Deno.statSync(BUNDLE_URL);
+    return _urlToArg(BUNDLE_URL);
+  } catch {
+    return _urlToArg(CLI_URL);
+  }
+}
 
 /**
  * Returns the words of the self command. Requires `--allow-read` (to find `deno.json`).
  *
  * @param options What the re-invoked process needs.
- * @returns `[<deno>, "run", flags…, <cli.ts>]`, or `[<binary>]` for a compiled binary.
+ * @returns `[<deno>, "run", flags…, <cli.ts>]` (for shims: the pre-built intercept bundle of
+ * the same code), or `[<binary>]` for a compiled binary.
  */
 export function selfCommand(options: SelfCommandOptions): string[] {
   const exe = Deno.execPath();
@@ -57,6 +76,8 @@ export function selfCommand(options: SelfCommandOptions): string[] {
     "--allow-sys=uid",
     "--v8-flags=--enable-experimental-regexp-engine-on-excessive-backtracks",
   ];
-  const main = CLI_URL.protocol === "file:" ? decodeURIComponent(CLI_URL.pathname) : CLI_URL.href;
+  const main = options.mode === "intercept"
+    ? (cachedInterceptMain ??= _interceptMain())
+    : _urlToArg(CLI_URL);
   return [exe, "run", "--quiet", "--no-prompt", cachedConfigFlag, ...perms, main];
 }
