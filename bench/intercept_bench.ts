@@ -197,13 +197,14 @@ const sizes = [10, 500] as const;
 const sessions = new Map<number, Session>();
 for (const size of sizes) sessions.set(size, await createSession(`s${size}`, size));
 
-// The baseline: the 10-step shim's own exec line with the empty module in place of cli.ts.
+// The baseline: the 10-step shim's own exec line with the empty module in place of the
+// intercept's main module (cli.ts, or the pre-built intercept bundle).
 const shimText = sessions.get(10)!.shimText;
 const execLine = shimText.split("\n").find((line) => line.startsWith("exec "));
 if (execLine === undefined) throw new Error(`bench setup: no exec line in the shim:\n${shimText}`);
 const words = shellWords(execLine).slice(1);
 const main = words.indexOf("__intercept") - 1;
-if (main < 2 || words[main] !== CLI) {
+if (main < 2 || !/\/cli(\.ts|\/intercept\.bundle\.js)$/.test(words[main] ?? "")) {
   throw new Error(`bench setup: unexpected shim exec line: ${execLine}`);
 }
 const emptyModule = `${tmp}/empty.ts`;
