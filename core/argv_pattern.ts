@@ -79,6 +79,45 @@ function compileUncached(source: string): RegExp | { error: string } {
   }
 }
 
+// deno-lint-ignore no-control-regex
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const UNICODE_ONLY_SYNTAX = /\\[pP]\{|\\u\{/;
+const legacyTwins = new WeakMap<RegExp, RegExp | null>();
+
+function _legacyTwin(regex: RegExp): RegExp | null {
+  let twin = legacyTwins.get(regex);
+  if (twin === undefined) {
+    twin = null;
+    if (ASCII_ONLY.test(regex.source) && !UNICODE_ONLY_SYNTAX.test(regex.source)) {
+      try {
+        twin = new RegExp(regex.source, regex.flags.replace("u", ""));
+      } catch {
+        twin = null;
+      }
+    }
+    legacyTwins.set(regex, twin);
+  }
+  return twin;
+}
+
+/**
+ * Searches `value` with a compiled pattern (MATCH-6), guarding against catastrophic
+ * backtracking where the engine allows it (SEC-10): V8 falls back to its linear-time
+ * engine only for regexes without the `u` flag, so when both the pattern and the value
+ * are ASCII (where `u` changes nothing) the search uses an equivalent regex without `u`.
+ *
+ * @param regex A regex from {@linkcode compileRegexPattern}.
+ * @param value The received argument.
+ * @returns Whether the regex finds a match in the value.
+ */
+export function searchRegex(regex: RegExp, value: string): boolean {
+  if (regex.unicode && ASCII_ONLY.test(value)) {
+    const twin = _legacyTwin(regex);
+    if (twin !== null) return twin.test(value);
+  }
+  return regex.test(value);
+}
+
 /**
  * Compiles a regex pattern source (MATCH-6): ECMAScript with the `u` flag, or without it when
  * the pattern is only valid without; before that, RE2 compatibility rewrites turn a leading

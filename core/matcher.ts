@@ -5,7 +5,12 @@
  * @module
  */
 
-import { classifyPatternElement, type PatternElement, substituteVars } from "./argv_pattern.ts";
+import {
+  classifyPatternElement,
+  type PatternElement,
+  searchRegex,
+  substituteVars,
+} from "./argv_pattern.ts";
 import type { ArgvDiff } from "./types.ts";
 
 type Shape = PatternElement | { kind: "error"; message: string };
@@ -36,7 +41,7 @@ function matchesNonLiteral(
     case "wildcard":
       return true;
     case "regex":
-      return shape.regex.test(v);
+      return searchRegex(shape.regex, v);
     case "error":
       return false; // rejected at load time (MATCH-6); never matches here
     default:

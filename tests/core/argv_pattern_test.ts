@@ -165,3 +165,22 @@ Deno.test("substituteVars() replaces declared {{ .NAME }} references only (MATCH
     });
   }
 });
+
+Deno.test("searchRegex() gives the same answers as the u-flag regex, with or without the ASCII twin (MATCH-6, SEC-10)", async (t) => {
+  const { searchRegex } = await import("../../core/argv_pattern.ts");
+  const cases: { pattern: string; value: string; expected: boolean }[] = [
+    { pattern: "^prod-", value: "prod-eu", expected: true },
+    { pattern: "(?i)^PROD", value: "prod", expected: true },
+    { pattern: "^.$", value: "😀", expected: true }, // astral: only right with u
+    { pattern: "^\\p{Lu}+$", value: "ABC", expected: true }, // u-only syntax
+    { pattern: "^(a+)+$", value: "aaaa", expected: true },
+    { pattern: "^(a+)+$", value: "aaab", expected: false },
+  ];
+  for (const { pattern, value, expected } of cases) {
+    await t.step(`${pattern} on ${JSON.stringify(value.slice(0, 12))}`, () => {
+      const re = compileRegexPattern(pattern);
+      assert.ok(re instanceof RegExp);
+      assert.equal(searchRegex(re, value), expected);
+    });
+  }
+});
