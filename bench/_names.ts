@@ -29,6 +29,9 @@ export function interceptName(size: number): string {
   return `intercepted call through shim, ${size} steps`;
 }
 
+/** One intercepted call answered by the last member of a 50-member unordered group. */
+export const INTERCEPT_GROUP_MEMBER = "intercepted call through shim, 50-member group, last member";
+
 /** The `exec`/`runWithScenario` group. */
 export const LIFECYCLE_GROUP = "session lifecycle (PERF-5 setup)";
 /** `cli.ts exec s.yaml -- true`. */

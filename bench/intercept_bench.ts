@@ -18,12 +18,20 @@ import { runWithScenario } from "../mod.ts";
 import { sessionFiles } from "../effects/session_files.ts";
 import { readCompiled } from "../effects/compiled_store.ts";
 import { updateState } from "../effects/state_store.ts";
-import { LAST_ARGV, LAST_STDOUT, priorCalls, scenarioYaml } from "./_fixtures.ts";
+import {
+  HUGE_MAX,
+  LAST_ARGV,
+  LAST_STDOUT,
+  memberArgv,
+  priorCalls,
+  scenarioYaml,
+} from "./_fixtures.ts";
 import {
   BASELINE_DIRECT,
   BASELINE_SHIM,
   execName,
   INTERCEPT_GROUP,
+  INTERCEPT_GROUP_MEMBER,
   interceptName,
   LIFECYCLE_GROUP,
   RUN_WITH_SCENARIO,
@@ -166,6 +174,52 @@ async function createSession(name: string, size: number, prior = 3): Promise<Ses
   return { shim, shimText: await Deno.readTextFile(shim) };
 }
 
+/**
+ * Starts a session on a scenario whose only block is an unordered group of `members`
+ * optional polling steps; the benched call matches the last member, so every call tries
+ * all members before it (issue 5: per-call cost of a 50-member group).
+ */
+async function createGroupSession(members: number): Promise<string> {
+  const dir = `${tmp}/g${members}`;
+  await Deno.mkdir(dir);
+  const scenarioPath = `${dir}/s.yaml`;
+  const lines = [
+    "meta: {name: bench-group}",
+    "steps:",
+    "  - group:",
+    "      mode: unordered",
+    "      steps:",
+  ];
+  for (let i = 0; i < members; i++) {
+    lines.push(
+      `        - match: {argv: ${JSON.stringify(memberArgv(i))}}`,
+      `          respond: {stdout: ${JSON.stringify(`resource ${i}\n`)}}`,
+      `          calls: {min: 0, max: ${HUGE_MAX}}`,
+    );
+  }
+  await Deno.writeTextFile(scenarioPath, lines.join("\n") + "\n");
+  await mustRun(DENO, ["run", "-A", "--quiet", `--config=${CONFIG}`, CLI, "run", scenarioPath], {
+    cwd: dir,
+  });
+  const interceptDir = (await Array.fromAsync(Deno.readDir(`${dir}/.cli-replay`)))
+    .find((e) => e.name.startsWith("intercept-"))!.name;
+  return `${dir}/.cli-replay/${interceptDir}/kubectl`;
+}
+
+/** One call of the last group member through its shim; throws unless it answered. */
+async function callGroupShim(shim: string, members: number): Promise<void> {
+  const argv = memberArgv(members - 1);
+  const out = await new Deno.Command(shim, {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0 || decoder.decode(out.stdout) !== `resource ${members - 1}\n`) {
+    throw new Error(`group call failed (exit ${out.code}): ${decoder.decode(out.stderr)}`);
+  }
+}
+
 /** One call of the faked command through its shim; throws unless it answered as scripted. */
 async function callShim(shim: string): Promise<void> {
   const out = await new Deno.Command(shim, {
@@ -196,6 +250,7 @@ async function spawnOk(command: string, args: readonly string[]): Promise<void> 
 const sizes = [10, 500] as const;
 const sessions = new Map<number, Session>();
 for (const size of sizes) sessions.set(size, await createSession(`s${size}`, size));
+const groupShim = await createGroupSession(50);
 
 // The baseline: the 10-step shim's own exec line with the empty module in place of the
 // intercept's main module (cli.ts, or the pre-built intercept bundle).
@@ -220,6 +275,7 @@ await Deno.chmod(baselineShim, 0o700);
 // Fail here, not in the middle of the bench, when anything is off.
 await spawnOk(baselineShim, []);
 for (const session of sessions.values()) await callShim(session.shim);
+await callGroupShim(groupShim, 50);
 
 // ---- PERF-1 / PERF-2 ----------------------------------------------------------------------
 
@@ -254,6 +310,13 @@ for (const size of sizes) {
     fn: timed(INTERCEPT_GROUP, interceptName(size), () => callShim(shim)),
   });
 }
+
+Deno.bench({
+  group: INTERCEPT_GROUP,
+  name: INTERCEPT_GROUP_MEMBER,
+  ...slow,
+  fn: timed(INTERCEPT_GROUP, INTERCEPT_GROUP_MEMBER, () => callGroupShim(groupShim, 50)),
+});
 
 // ---- Whole session lifecycle -------------------------------------------------------------
 

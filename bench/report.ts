@@ -19,6 +19,7 @@ import {
   FIRST_STEP,
   GROUP_GROUP,
   INTERCEPT_GROUP,
+  INTERCEPT_GROUP_MEMBER,
   interceptName,
   LAST_MEMBER,
   LAST_STEP,
@@ -193,6 +194,7 @@ const b = perfRuns(INTERCEPT_GROUP, BASELINE_SHIM);
 const direct = perfRuns(INTERCEPT_GROUP, BASELINE_DIRECT);
 const i10 = perfRuns(INTERCEPT_GROUP, interceptName(10));
 const i500 = perfRuns(INTERCEPT_GROUP, interceptName(500));
+const g50 = perfRuns(INTERCEPT_GROUP, INTERCEPT_GROUP_MEMBER);
 const ratio = (x: number | undefined) =>
   x === undefined || b.median === undefined ? undefined : x / b.median;
 const r10 = ratio(i10.median);
@@ -236,6 +238,14 @@ write(table([
     r500 === undefined ? "n/a" : `${r500.toFixed(2)}× B`,
     "≤ 1.50× B",
     verdict(r500 === undefined ? undefined : r500 <= 1.5),
+  ],
+  [
+    "G50   intercepted call, 50-member group, last member",
+    ms(g50.median),
+    p75(g50),
+    ratio(g50.median) === undefined ? "n/a" : `${ratio(g50.median)!.toFixed(2)}× B`,
+    "≤ 1.50× B",
+    verdict(ratio(g50.median) === undefined ? undefined : ratio(g50.median)! <= 1.5),
   ],
   [
     "I500 − I10",
