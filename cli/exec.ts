@@ -73,7 +73,7 @@ export async function execAction(
   let wakeEarly: (() => void) | undefined;
   const listeners = FORWARDED_SIGNALS.map((signal) => {
     const handler = () => {
-      if (session?.phase === "running") session.forward(signal);
+      if (session?.phase === "running" || session?.phase === "ready") session.forward(signal);
       else {
         early ??= signal;
         wakeEarly?.();
@@ -101,6 +101,7 @@ export async function execAction(
         `  child command: ${command.map(quoteIfNeeded).join(" ")}\n`,
     );
     const outcome = await session.run();
+    if (outcome.signalBeforeSpawn !== undefined) return outcome.exitCode;
     if (outcome.startError !== undefined) {
       writeErr(`cli-replay: cannot start "${command[0]}": ${outcome.startError}\n`);
     }

@@ -72,9 +72,9 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
         `  run 'cli-replay clean ${scenarioArg}' and start a new session`,
       ]);
     }
-    const what = r.error === NO_STATE_ERROR ? "no state found" : r.error;
+    if (r.error !== NO_STATE_ERROR) return lines([`cli-replay: ${r.error} for "${r.scenario}"`]);
     return lines([
-      `cli-replay: ${what} for "${r.scenario}"`,
+      `cli-replay: no state found for "${r.scenario}"`,
       `  run 'cli-replay run ${scenarioArg}' first`,
     ]);
   }

@@ -63,6 +63,8 @@ export interface ExecOutcome {
   startError?: string;
   /** A warning about reading the state, if any. */
   stateWarning?: string;
+  /** A signal that arrived after setup but before the child was spawned (EXEC-2). */
+  signalBeforeSpawn?: Deno.Signal;
 }
 
 function _startError(error: unknown): "not-found" | "not-executable" | "other" {
@@ -130,6 +132,7 @@ export class ExecSession {
   /** The child once spawned. */
   child: Deno.ChildProcess | undefined;
   #cleaned = false;
+  #pendingSignal: Deno.Signal | undefined;
   readonly #loaded: LoadedScenario;
   readonly #command: readonly string[];
   readonly #options: ExecSessionOptions;
@@ -167,9 +170,15 @@ export class ExecSession {
     }
   }
 
-  /** Sends a signal to the child's whole process group (EXEC-5). */
+  /**
+   * Sends a signal to the child's whole process group (EXEC-5). Before the child is
+   * spawned, the signal is kept and {@linkcode ExecSession.run} starts no child (EXEC-2).
+   */
   forward(signal: Deno.Signal): void {
-    if (this.child === undefined) return;
+    if (this.child === undefined) {
+      this.#pendingSignal ??= signal;
+      return;
+    }
     try {
       Deno.kill(-this.child.pid, signal);
     } catch { /* the group is gone */ }
@@ -191,6 +200,25 @@ export class ExecSession {
       [ENV.scenario]: session.files.scenarioPath,
     };
     const stdinMode = opts.stdin ?? "inherit";
+    if (this.#pendingSignal !== undefined) {
+      const signal = this.#pendingSignal;
+      this.phase = nextExecPhase(this.phase, "signal");
+      await this.cleanup();
+      return {
+        exitCode: decideExecExitCode({
+          signalBeforeSpawn: signalNumber(signal, Deno.build.os),
+        }),
+        childExitCode: null,
+        childSignal: null,
+        stdout: new Uint8Array(),
+        stderr: new Uint8Array(),
+        verification: verifyState(this.#loaded.scenario, undefined, {
+          session: session.sessionId,
+        }),
+        sessionId: session.sessionId,
+        signalBeforeSpawn: signal,
+      };
+    }
     let childCode: number | null = null;
     let childSignal: Deno.Signal | null = null;
     let stdout: Uint8Array = new Uint8Array();
