@@ -110,6 +110,11 @@ export async function sweepExpiredSessions(
       const base = `${stateDir}/${m[1]}`;
       await _remove(path);
       await _remove(`${base}.compiled.json`);
+      for (const e of entries) {
+        if (e.name.startsWith(`${m[1]}.`) && e.name.endsWith(".tmp")) {
+          await _remove(`${stateDir}/${e.name}`);
+        }
+      }
       await _remove(`${base}.lock`);
       cleaned++;
     } catch (error) {
