@@ -47,14 +47,16 @@ export async function execAction(
   command: string[] | undefined,
   flags: ExecFlags,
 ): Promise<number> {
-  if (command === undefined) throw new CliError(`missing '--' separator: ${USAGE}`);
+  if (command === undefined && !flags.dryRun) {
+    throw new CliError(`missing '--' separator: ${USAGE}`);
+  }
   if (scenarios.length === 0) throw new CliError("missing scenario path before '--'");
   if (scenarios.length > 1) {
     throw new CliError(
       `expected exactly one scenario path before '--', got ${scenarios.length}`,
     );
   }
-  if (command.length === 0 && !flags.dryRun) {
+  if ((command === undefined || command.length === 0) && !flags.dryRun) {
     throw new CliError(`missing command after '--': ${USAGE}`);
   }
   const format = parseFormat(flags.format, ["text", "json", "junit"] as const);
@@ -64,7 +66,7 @@ export async function execAction(
   const maxDelay = flags.maxDelay ?? "5m";
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   const scenarioArg = scenarios[0]!;
-  if (flags.dryRun) return await dryRun(scenarioArg, flags);
+  if (flags.dryRun || command === undefined) return await dryRun(scenarioArg, flags);
 
   // Signals: before the child runs they end exec (128+N after cleanup); while it runs
   // they are forwarded to its process group (EXEC-5).

@@ -52,3 +52,39 @@ Deno.test("a catastrophic-backtracking regex on an ASCII argument fails fast ins
     await cli(["clean", "--session", session.id, scenario]);
   }
 });
+
+Deno.test("shims ignore the deno.json and deno.lock of the program's working directory, also when the scenario is edited (ICPT-1, STATE-12)", async () => {
+  await using dir = await usingTempDir();
+  const scenario = await writeScenario(
+    dir.path,
+    "s.yaml",
+    `meta: {name: cwd-config}
+steps:
+  - match: {argv: [tool, one]}
+    calls: {min: 1, max: 5}
+    respond: {stdout: "one\\n"}
+`,
+  );
+  const work = `${dir.path}/project`;
+  await Deno.mkdir(work);
+  await Deno.writeTextFile(`${work}/deno.json`, "{ this is not json");
+  await Deno.writeTextFile(`${work}/deno.lock`, "{ nor is this");
+  await Deno.writeTextFile(`${work}/import_map.json`, '{"imports": {"yaml": "./nope.js"}}');
+  const session = await startSession(scenario);
+  try {
+    const first = await callShim(session, ["tool", "one"], { cwd: work });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(first.stdout, "one\n");
+    // An edit makes the intercept load the YAML parser: it must still resolve our own
+    // dependencies, not the broken configuration around the program under test.
+    await Deno.writeTextFile(
+      scenario,
+      (await Deno.readTextFile(scenario)).replace("one\\n", "uno\\n"),
+    );
+    const edited = await callShim(session, ["tool", "one"], { cwd: work });
+    assert.equal(edited.code, 0, edited.stderr);
+    assert.equal(edited.stdout, "uno\n");
+  } finally {
+    await cli(["clean", "--session", session.id, scenario]);
+  }
+});
