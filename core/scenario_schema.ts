@@ -10,6 +10,7 @@
  * @module
  */
 import { z } from "zod";
+import { VERSION } from "./version.ts";
 
 const durationText = "a duration such as 300ms, 1.5h or 1h30m (Go syntax)";
 
@@ -123,5 +124,8 @@ export type MetaDocument = z.infer<typeof MetaSchema>;
 /** Builds the JSON Schema (draft-07) published as `schema/scenario.schema.json`. */
 export function buildScenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(ScenarioDocumentSchema, { target: "draft-7" });
-  return { ...schema, $id: "https://jsr.io/@x/cli-replay/schema/scenario.schema.json" };
+  return {
+    ...schema,
+    $id: `https://jsr.io/@x/cli-replay/${VERSION}/schema/scenario.schema.json`,
+  };
 }
