@@ -101,6 +101,17 @@ echo "tool2 says $1"
 `;
 
 /** Fakes for the deploy walkthrough: kubectl, helm, git. */
+/** Calls of `tool` covering every output kind (plain, multi-line, no newline, tabs, stderr, exit, {{, CRLF). */
+export const OUTPUT_KIND_CALLS = `tool plain
+tool multi
+tool nonl
+tool tabs
+tool stderr
+tool fail || echo "tool failed with $?"
+tool braces
+tool crlf
+`;
+
 export const DEPLOY_FAKES: Record<string, string> = {
   kubectl: `#!/bin/sh
 case "$1" in

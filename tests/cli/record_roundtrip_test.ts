@@ -6,6 +6,7 @@ import {
   createWorkspace,
   DEPLOY_FAKES,
   DEPLOY_SH,
+  OUTPUT_KIND_CALLS,
   TOOL,
   TOOL2,
   type Workspace,
@@ -31,15 +32,7 @@ Deno.test({
     await ws.script(
       "all.sh",
       `#!/bin/sh
-tool plain
-tool multi
-tool nonl
-tool tabs
-tool stderr
-tool fail || echo "tool failed with $?"
-tool braces
-tool crlf
-tool binary | od -An -c
+${OUTPUT_KIND_CALLS}tool binary | od -An -c
 echo 'piped input' | tool stdin
 printf 'two\\nlines' | tool stdin
 tool args "a  b" "it's" 'say "hi"' "" '{{ .any }}' 1.10 '~'

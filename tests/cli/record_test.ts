@@ -8,6 +8,7 @@ import {
   createWorkspace,
   DEPLOY_FAKES,
   DEPLOY_SH,
+  OUTPUT_KIND_CALLS,
   TOOL,
   TOOL2,
   type Workspace,
@@ -147,15 +148,7 @@ Deno.test("record in shim mode records every kind of output byte for byte (REC-4
   await ws.script(
     "all.sh",
     `#!/bin/sh
-tool plain
-tool multi
-tool nonl
-tool tabs
-tool stderr
-tool fail || echo "tool failed with $?"
-tool braces
-tool crlf
-tool binary > /dev/null
+${OUTPUT_KIND_CALLS}tool binary > /dev/null
 echo 'piped input' | tool stdin
 tool args "a  b" "it's" 'say "hi"' ""
 `,
