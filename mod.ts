@@ -129,3 +129,10 @@ export {
   type RunWithScenarioOptions,
   type ScenarioSource,
 } from "./effects/run_with_scenario.ts";
+
+// Run as the main module (`deno run jsr:@x/cli-replay …`), this module is the CLI. The
+// import is dynamic, so importing the library loads no CLI code.
+if (import.meta.main) {
+  const { runCli } = await import("./cli.ts");
+  Deno.exit(await runCli(Deno.args));
+}
