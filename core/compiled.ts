@@ -7,7 +7,7 @@
 import type { Content, Respond, Scenario, Step } from "./types.ts";
 
 /** Bump when the compiled shape changes. */
-export const COMPILED_FORMAT = 2;
+export const COMPILED_FORMAT = 3;
 
 /** The compiled scenario file's content. */
 export interface CompiledScenario {

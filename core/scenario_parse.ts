@@ -1124,9 +1124,11 @@ function _buildStep(
     ...(r.delay !== undefined ? { delay: r.delay } : {}),
     capture,
   };
+  const line = ctx.valuePos.get(path)?.line ?? 0;
   return {
     index,
     yamlPath: path,
+    ...(line > 0 ? { line } : {}),
     argv: [...argv],
     ...(stdin !== undefined ? { stdin } : {}),
     respond,

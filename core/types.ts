@@ -61,6 +61,11 @@ export interface Step {
   readonly index: number;
   /** YAML path of the step mapping, e.g. `steps[1].group.steps[0]`. */
   readonly yamlPath: string;
+  /**
+   * 1-based line of the step mapping in the scenario source, for reports that point at the
+   * file (`github`, `tap`). Absent when unknown, e.g. for a scenario built by hand.
+   */
+  readonly line?: number;
   /** Argv pattern; element 0 is the command name. */
   readonly argv: readonly string[];
   /** Expected stdin, when the step matches on it (STDIN-1). */
@@ -248,6 +253,8 @@ export interface VerifyStep {
   readonly label: string;
   /** Group name for group members. */
   readonly group?: string;
+  /** 1-based line of the step in the scenario source, when known ({@linkcode Step.line}). */
+  readonly line?: number;
   /** Calls answered. */
   readonly callCount: number;
   /** Minimum calls. */

@@ -91,6 +91,7 @@ export function verifyState(
       index: i,
       label: stepLabel(step),
       ...(step.group === undefined ? {} : { group: step.group }),
+      ...(step.line === undefined ? {} : { line: step.line }),
       callCount,
       min: step.calls.min,
       max: step.calls.max,
