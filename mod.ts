@@ -81,6 +81,8 @@ export { stepLabel, verifyState, type VerifyStateOptions } from "./core/verify.t
 export { renderVerifyText, type VerifyTextOptions } from "./core/report_text.ts";
 export { renderVerifyJson } from "./core/report_json.ts";
 export { type JUnitOptions, renderJUnit } from "./core/report_junit.ts";
+export { renderTap, type TapOptions } from "./core/report_tap.ts";
+export { type GitHubOptions, renderGitHub } from "./core/report_github.ts";
 export { type OutcomeOptions, renderOutcome } from "./core/outcome_report.ts";
 export { formatArgv } from "./core/argv_display.ts";
 export {

@@ -4,9 +4,14 @@
  * @module
  */
 
+import {
+  errorDescription,
+  isSkippedStep,
+  stepFailureMessage,
+  stepTestName,
+} from "./_report_names.ts";
 import { formatUnexpectedCall } from "./report_text.ts";
-import type { VerifyResult, VerifyStep } from "./types.ts";
-import { NO_STATE_ERROR } from "./verify.ts";
+import type { VerifyResult } from "./types.ts";
 
 /** Options of {@linkcode renderJUnit}. */
 export interface JUnitOptions {
@@ -58,7 +63,7 @@ export function renderJUnit(r: VerifyResult, opts: JUnitOptions): string {
 
   if (r.error !== undefined) {
     errors = 1;
-    const body = r.error === NO_STATE_ERROR ? "no state file found for this session" : r.error;
+    const body = errorDescription(r.error);
     cases.push(
       `    <testcase name="state" classname="${classname}" time="0.000">`,
       `      <error message="${escapeAttribute(r.error)}" type="StateError">${
@@ -70,13 +75,11 @@ export function renderJUnit(r: VerifyResult, opts: JUnitOptions): string {
     for (const step of r.steps) {
       tests++;
       const open = `    <testcase name="${
-        escapeAttribute(testcaseName(step))
+        escapeAttribute(stepTestName(step))
       }" classname="${classname}" time="0.000"`;
       if (!step.passed) {
         failures++;
-        const message = `called ${step.callCount} ${
-          step.callCount === 1 ? "time" : "times"
-        }, minimum ${step.min} required`;
+        const message = stepFailureMessage(step);
         cases.push(
           `${open}>`,
           `      <failure message="${escapeAttribute(message)}" type="VerificationFailure">${
@@ -84,7 +87,7 @@ export function renderJUnit(r: VerifyResult, opts: JUnitOptions): string {
           }</failure>`,
           `    </testcase>`,
         );
-      } else if (step.min === 0 && step.callCount === 0) {
+      } else if (isSkippedStep(step)) {
         skipped++;
         cases.push(
           `${open}>`,
@@ -122,14 +125,6 @@ export function renderJUnit(r: VerifyResult, opts: JUnitOptions): string {
     `</testsuites>`,
     "",
   ].join("\n");
-}
-
-/** `step[<index>]: <argv label>`, prefixed `[group:<name>] ` for group members. */
-function testcaseName(step: VerifyStep): string {
-  if (step.group === undefined) return `step[${step.index}]: ${step.label}`;
-  const prefix = `[group:${step.group}] `;
-  const argv = step.label.startsWith(prefix) ? step.label.slice(prefix.length) : step.label;
-  return `${prefix}step[${step.index}]: ${argv}`;
 }
 
 function formatTimestamp(date: Date): string {
