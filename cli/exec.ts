@@ -13,8 +13,8 @@ import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec_session.ts";
 import { parseCommandList } from "../effects/session_setup.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag } from "./flags.ts";
-import { parseFormat } from "./main.ts";
-import { renderReport } from "./verify.ts";
+import { parseFormat, REPORT_FORMATS } from "./main.ts";
+import { renderReport } from "./report.ts";
 import { dryRun } from "./run.ts";
 import { writeErr } from "./output.ts";
 
@@ -59,9 +59,13 @@ export async function execAction(
   if ((command === undefined || command.length === 0) && !flags.dryRun) {
     throw new CliError(`missing command after '--': ${USAGE}`);
   }
-  const format = parseFormat(flags.format, ["text", "json", "junit"] as const);
+  const format = parseFormat(flags.format, REPORT_FORMATS);
   if (flags.reportFile !== undefined && format === undefined) {
-    throw new CliError("--report-file requires --format (text, json or junit)");
+    throw new CliError(
+      `--report-file requires --format (${REPORT_FORMATS.slice(0, -1).join(", ")} or ${
+        REPORT_FORMATS.at(-1)
+      })`,
+    );
   }
   const maxDelay = flags.maxDelay ?? "5m";
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
@@ -115,7 +119,12 @@ export async function execAction(
       writeErr(renderVerifyText(outcome.verification, { scenarioArg }));
     }
     if (format !== undefined) {
-      const report = renderReport(outcome.verification, format, { scenarioArg, timestamp: now });
+      const report = renderReport(outcome.verification, format, {
+        scenarioArg,
+        absPath: loaded.absPath,
+        cwd: Deno.cwd(),
+        timestamp: now,
+      });
       if (flags.reportFile !== undefined) {
         try {
           await writeFileAtomic(flags.reportFile, report, { mode: 0o644 });

@@ -31,6 +31,9 @@ function _splitAtDashDash(args: readonly string[]): { before: string[]; after?: 
   return { before: args.slice(0, i), after: args.slice(i + 1) };
 }
 
+/** The values of `--format` for `verify` and `exec`, in the order error messages list them. */
+export const REPORT_FORMATS = ["text", "json", "junit", "tap", "github"] as const;
+
 function _formatOption(values: string[]): Option {
   return new Option("--format <format>", `report format: ${values.join(", ")}`);
 }
@@ -83,7 +86,7 @@ function _program(childCommand: string[] | undefined, result: { code: number }):
     .usage("[options] <scenario> -- <command> [args...]")
     .argument("[scenario...]", "scenario file")
     .option("--allowed-commands <list>", "comma-separated commands the scenario may fake")
-    .addOption(_formatOption(["text", "json", "junit"]))
+    .addOption(_formatOption([...REPORT_FORMATS]))
     .option("--report-file <path>", "write the --format report to this file")
     .option("--max-delay <duration>", "largest respond.delay allowed (0 = no cap)", "5m")
     .option("--dry-run", "print the step preview; start nothing")
@@ -96,7 +99,7 @@ function _program(childCommand: string[] | undefined, result: { code: number }):
   program.command("verify")
     .description("check that every expected call of a session happened")
     .argument("[scenario]", "scenario file (default: $CLI_REPLAY_SCENARIO)")
-    .addOption(_formatOption(["text", "json", "junit"]).default("text"))
+    .addOption(_formatOption([...REPORT_FORMATS]).default("text"))
     .option("--session <id>", "session id (default: $CLI_REPLAY_SESSION)")
     .action(async (scenario: string | undefined, opts) => {
       const { verifyAction } = await import("./verify.ts");

@@ -4,15 +4,13 @@
  * @module
  */
 import { verifyState } from "../core/verify.ts";
-import { renderVerifyText } from "../core/report_text.ts";
-import { renderVerifyJson } from "../core/report_json.ts";
-import { renderJUnit } from "../core/report_junit.ts";
-import type { State, VerifyResult } from "../core/types.ts";
+import type { State } from "../core/types.ts";
 import { StateError } from "../core/errors.ts";
 import { readScenarioFile } from "../effects/scenario_file.ts";
 import { sessionFiles } from "../effects/session_files.ts";
 import { readState } from "../effects/state_store.ts";
-import { parseFormat } from "./main.ts";
+import { parseFormat, REPORT_FORMATS } from "./main.ts";
+import { renderReport } from "./report.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -22,22 +20,6 @@ export interface VerifyFlags {
   format?: string;
   /** `--session`. */
   session?: string;
-}
-
-/** Report formats. */
-export type ReportFormat = "text" | "json" | "junit";
-
-/** Renders a verification result in a format; text goes with the scenario as given. */
-export function renderReport(
-  result: VerifyResult,
-  format: ReportFormat,
-  opts: { scenarioArg: string; timestamp: Date },
-): string {
-  if (format === "json") return renderVerifyJson(result);
-  if (format === "junit") {
-    return renderJUnit(result, { classname: opts.scenarioArg, timestamp: opts.timestamp });
-  }
-  return renderVerifyText(result, { scenarioArg: opts.scenarioArg });
 }
 
 /**
@@ -51,7 +33,7 @@ export async function verifyAction(
   scenarioArg: string | undefined,
   flags: VerifyFlags,
 ): Promise<number> {
-  const format = parseFormat(flags.format ?? "text", ["text", "json", "junit"] as const)!;
+  const format = parseFormat(flags.format ?? "text", REPORT_FORMATS)!;
   const file = scenarioArgOrEnv(scenarioArg);
   const loaded = await readScenarioFile(file);
   const sessionId = sessionFlagOrEnv(flags.session);
@@ -67,7 +49,13 @@ export async function verifyAction(
   const timestamp = state !== undefined && result.error === undefined
     ? new Date(state.lastUpdated)
     : new Date();
-  const text = renderReport(result, format, { scenarioArg: file, timestamp });
+  const text = renderReport(result, format, {
+    scenarioArg: file,
+    absPath: loaded.absPath,
+    cwd: Deno.cwd(),
+    timestamp,
+  });
+  // text goes to stderr (VERIFY-5); the machine-read formats to stdout (VERIFY-6/7)
   if (format === "text") writeErr(text);
   else writeOut(text);
   return result.passed ? 0 : 1;

@@ -430,7 +430,7 @@ Deno.test("exec rejects EXEC-1 usage errors with exit 1 and creates nothing", as
     {
       name: "invalid --format",
       args: ["exec", "--format", "yaml", "s.yaml", "--", "touch", "started"],
-      message: 'invalid format "yaml": valid values are text, json, junit',
+      message: 'invalid format "yaml": valid values are text, json, junit, tap, github',
     },
     {
       name: "allowlist violation (setup failure)",

@@ -40,7 +40,8 @@ Deno.test(
     assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, {
       code: 1,
       stdout: "",
-      stderr: `cli-replay: invalid format "yaml": valid values are text, json, junit\n`,
+      stderr:
+        `cli-replay: invalid format "yaml": valid values are text, json, junit, tap, github\n`,
     });
   },
 );
