@@ -9,8 +9,8 @@ import { renderVerifyJson } from "../core/report_json.ts";
 import { renderJUnit } from "../core/report_junit.ts";
 import type { State, VerifyResult } from "../core/types.ts";
 import { StateError } from "../core/errors.ts";
-import { readScenarioFile } from "../effects/scenario_file.ts";
-import { sessionFiles } from "../effects/session_files.ts";
+import { readScenarioCached } from "../effects/scenario_cache.ts";
+import { absolutePath, sessionFiles } from "../effects/session_files.ts";
 import { readState } from "../effects/state_store.ts";
 import { parseFormat } from "./main.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
@@ -53,9 +53,9 @@ export async function verifyAction(
 ): Promise<number> {
   const format = parseFormat(flags.format ?? "text", ["text", "json", "junit"] as const)!;
   const file = scenarioArgOrEnv(scenarioArg);
-  const loaded = await readScenarioFile(file);
   const sessionId = sessionFlagOrEnv(flags.session);
-  const files = await sessionFiles(loaded.absPath, sessionId);
+  const files = await sessionFiles(absolutePath(file), sessionId);
+  const { scenario } = await readScenarioCached(file);
   let state: State | undefined;
   try {
     state = await readState(files.state);
@@ -63,7 +63,7 @@ export async function verifyAction(
     if (!(error instanceof StateError)) throw error;
     writeErr(`cli-replay: warning: cannot read state file "${files.state}": ${error.message}\n`);
   }
-  const result = verifyState(loaded.scenario, state, { session: sessionId });
+  const result = verifyState(scenario, state, { session: sessionId });
   const timestamp = state !== undefined && result.error === undefined
     ? new Date(state.lastUpdated)
     : new Date();
