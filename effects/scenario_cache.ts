@@ -66,6 +66,12 @@ function _usableDir(dir: string, create: boolean): boolean {
   }
 }
 
+/** Synchronous on purpose: on start-up paths the async file calls cost milliseconds. */
+function _readScenarioBytes(absPath: string): { info: Deno.FileInfo; bytes: Uint8Array } {
+  const info = Deno.statSync(absPath);
+  return { info, bytes: info.isFile ? Deno.readFileSync(absPath) : new Uint8Array() };
+}
+
 function _refsUnchanged(refs: readonly _Ref[]): boolean {
   for (const ref of refs) {
     try {
@@ -96,8 +102,7 @@ export async function readScenarioCached(
   let bytes: Uint8Array;
   let info: Deno.FileInfo;
   try {
-    info = Deno.statSync(absPath);
-    bytes = info.isFile ? Deno.readFileSync(absPath) : new Uint8Array();
+    ({ info, bytes } = _readScenarioBytes(absPath));
   } catch (error) {
     throw new ScenarioError(`cannot read scenario "${file}": ${fsReason(error)}`);
   }
