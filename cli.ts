@@ -9,8 +9,6 @@
  *
  * @module
  */
-import { interceptMain } from "./cli/intercept.ts";
-
 /**
  * Runs the cli-replay command line with `args` and returns the exit code. This is what
  * `deno run jsr:@x/cli-replay …` and `deno run jsr:@x/cli-replay/cli …` do.
@@ -26,7 +24,15 @@ import { interceptMain } from "./cli/intercept.ts";
  * @returns The process exit code.
  */
 export async function runCli(args: readonly string[]): Promise<number> {
-  if (args[0] === "__intercept") return await interceptMain(args.slice(1));
+  if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+    const { VERSION } = await import("./core/version.ts");
+    await Deno.stdout.write(new TextEncoder().encode(`cli-replay ${VERSION}\n`));
+    return 0;
+  }
+  if (args[0] === "__intercept") {
+    const { interceptMain } = await import("./cli/intercept.ts");
+    return await interceptMain(args.slice(1));
+  }
   if (args[0] === "__record-shim") {
     const { recordShimMain } = await import("./cli/record_shim.ts");
     return await recordShimMain(args.slice(1));

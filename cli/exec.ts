@@ -7,7 +7,7 @@
 import { decideExecExitCode, signalNumber } from "../core/exec_decision.ts";
 import { quoteIfNeeded } from "../core/shell.ts";
 import { renderVerifyText } from "../core/report_text.ts";
-import { readScenarioFile } from "../effects/scenario_file.ts";
+import { readScenarioCached } from "../effects/scenario_cache.ts";
 import { writeFileAtomic } from "../effects/atomic_write.ts";
 import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec_session.ts";
 import { parseCommandList } from "../effects/session_setup.ts";
@@ -89,7 +89,7 @@ export async function execAction(
     return { signal, handler };
   });
   try {
-    const loaded = await readScenarioFile(scenarioArg);
+    const loaded = await readScenarioCached(scenarioArg);
     session = new ExecSession(loaded, command, {
       allowedCommands: parseCommandList(flags.allowedCommands),
       maxDelayMs,

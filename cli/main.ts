@@ -1,14 +1,15 @@
 /**
- * The management commands (section 2), built with commander. The only place that turns
- * errors into `cli-replay: …` lines and exit codes (ERR-1..7).
+ * The management commands (section 2): the command table, and the only place that turns
+ * errors into `cli-replay: …` lines and exit codes (ERR-1..7). Each command's code is loaded
+ * only when that command runs.
  *
  * @module
  */
-import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../core/version.ts";
 import { ScenarioError } from "../core/errors.ts";
 import { formatDiagnostic } from "../core/scenario_format.ts";
 import { parseFlag } from "../core/env_flags.ts";
+import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts";
 import { CliError } from "./errors.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -24,18 +25,131 @@ Exit codes: 0 success; 1 failure; exec: the child's code, 126, 127, 128+N;
 record: 2 (command failed, scenario written), 3 (nothing written).
 Docs: https://jsr.io/@x/cli-replay`;
 
+/** The values of `--format` for `verify` and `exec`, in the order error messages list them. */
+export const REPORT_FORMATS = ["text", "json", "junit", "tap", "github"] as const;
+
+const ALLOWED = {
+  name: "allowed-commands",
+  value: "<list>",
+  help: "comma-separated commands the scenario may fake",
+};
+const MAX_DELAY = {
+  name: "max-delay",
+  value: "<duration>",
+  help: "largest respond.delay allowed (0 = no cap)",
+  default: "5m",
+};
+const SCENARIO_OR_ENV = {
+  name: "scenario",
+  help: "scenario file (default: $CLI_REPLAY_SCENARIO)",
+};
+
+/** The commands of cli-replay, as help and the parser see them. */
+export const PROGRAM: ProgramSpec = {
+  name: "cli-replay",
+  description:
+    "Scenario-driven replay of external CLIs (kubectl, az, git, terraform, …) for testing scripts.",
+  version: `cli-replay ${VERSION}`,
+  after: EXAMPLES,
+  commands: [
+    {
+      name: "run",
+      summary: "start a session and print shell code to eval",
+      args: [{ name: "scenario", help: "scenario file", required: true }],
+      options: [
+        { name: "shell", value: "<shell>", help: "bash, zsh, sh or powershell (default: auto)" },
+        ALLOWED,
+        MAX_DELAY,
+        { name: "dry-run", help: "print the step preview; create nothing" },
+      ],
+      after:
+        '\nExample:\n  eval "$(cli-replay run deploy.yaml)"\n  ./deploy.sh\n  cli-replay verify',
+    },
+    {
+      name: "exec",
+      summary: "set up a session, run a command under it, verify, and clean up",
+      usage: "[options] <scenario> -- <command> [args...]",
+      args: [{ name: "scenario", help: "scenario file", variadic: true }],
+      options: [
+        ALLOWED,
+        { name: "format", value: "<format>", help: `report format: ${REPORT_FORMATS.join(", ")}` },
+        { name: "report-file", value: "<path>", help: "write the --format report to this file" },
+        MAX_DELAY,
+        { name: "dry-run", help: "print the step preview; start nothing" },
+      ],
+      after: "\nExample:\n  cli-replay exec deploy.yaml -- bash ./deploy.sh staging",
+    },
+    {
+      name: "verify",
+      summary: "check that every expected call of a session happened",
+      args: [SCENARIO_OR_ENV],
+      options: [
+        {
+          name: "format",
+          value: "<format>",
+          help: `report format: ${REPORT_FORMATS.join(", ")}`,
+          default: "text",
+        },
+        { name: "session", value: "<id>", help: "session id (default: $CLI_REPLAY_SESSION)" },
+      ],
+    },
+    {
+      name: "clean",
+      summary: "remove session files (or expired sessions with --ttl)",
+      args: [{ ...SCENARIO_OR_ENV, help: `${SCENARIO_OR_ENV.help}; with --recursive: root dir` }],
+      options: [
+        { name: "ttl", value: "<duration>", help: "remove only sessions idle longer than this" },
+        { name: "recursive", help: "with --ttl: sweep every .cli-replay under the root" },
+        { name: "session", value: "<id>", help: "session id (default: $CLI_REPLAY_SESSION)" },
+      ],
+    },
+    {
+      name: "validate",
+      summary: "check scenario files without side effects",
+      args: [{ name: "files", help: "scenario files", required: true, variadic: true }],
+      options: [
+        { name: "format", value: "<format>", help: "report format: text, json", default: "text" },
+      ],
+    },
+    {
+      name: "record",
+      summary: "run a real command and write a scenario from what it did",
+      usage: "-o <file> [options] -- <command> [args...]",
+      args: [],
+      options: [
+        {
+          name: "output",
+          short: "o",
+          value: "<path>",
+          help: "scenario file to write",
+          required: true,
+        },
+        {
+          name: "name",
+          short: "n",
+          value: "<name>",
+          help: "meta.name (default: recorded-session-<UTC time>)",
+        },
+        { name: "description", short: "d", value: "<text>", help: "meta.description" },
+        {
+          name: "command",
+          short: "c",
+          value: "<name>",
+          help: "record calls of this command made by the child (repeatable, comma-separated)",
+          multiple: true,
+        },
+      ],
+      after:
+        "\nExamples:\n  cli-replay record -o pods.yaml -- kubectl get pods\n  cli-replay record -o deploy.yaml -c kubectl -c helm -- bash deploy.sh",
+    },
+  ] satisfies CommandSpec[],
+};
+
 /** Splits `args` at the first `--` (for `exec` and `record`). */
 function _splitAtDashDash(args: readonly string[]): { before: string[]; after?: string[] } {
   const i = args.indexOf("--");
   if (i < 0) return { before: [...args] };
   return { before: args.slice(0, i), after: args.slice(i + 1) };
-}
-
-/** The values of `--format` for `verify` and `exec`, in the order error messages list them. */
-export const REPORT_FORMATS = ["text", "json", "junit", "tap", "github"] as const;
-
-function _formatOption(values: string[]): Option {
-  return new Option("--format <format>", `report format: ${values.join(", ")}`);
 }
 
 /** Normalises a case-insensitive `--format` value or throws the VERIFY-10/VAL-6 error. */
@@ -49,111 +163,46 @@ export function parseFormat<T extends string>(
   throw new CliError(`invalid format "${value}": valid values are ${valid.join(", ")}`);
 }
 
-function _program(childCommand: string[] | undefined, result: { code: number }): Command {
-  const program = new Command("cli-replay")
-    .description(
-      "Scenario-driven replay of external CLIs (kubectl, az, git, terraform, …) for testing scripts.",
-    )
-    .version(`cli-replay ${VERSION}`, "-V, --version", "print the version")
-    .helpOption("-h, --help", "print usage")
-    .showSuggestionAfterError(true)
-    .addHelpText("after", EXAMPLES)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => writeOut(s),
-      writeErr: (s) => writeErr(s),
-      outputError: (s, write) => write(`cli-replay: ${s.trim().replace(/\s*\n\s*/g, " ")}\n`),
-    });
+// deno-lint-ignore no-explicit-any
+type Options = Record<string, any>;
 
-  program.command("run")
-    .description("start a session and print shell code to eval")
-    .argument("<scenario>", "scenario file")
-    .option("--shell <shell>", "bash, zsh, sh or powershell (default: auto)")
-    .option("--allowed-commands <list>", "comma-separated commands the scenario may fake")
-    .option("--max-delay <duration>", "largest respond.delay allowed (0 = no cap)", "5m")
-    .option("--dry-run", "print the step preview; create nothing")
-    .addHelpText(
-      "after",
-      '\nExample:\n  eval "$(cli-replay run deploy.yaml)"\n  ./deploy.sh\n  cli-replay verify',
-    )
-    .action(async (scenario: string, opts) => {
+async function _run(
+  command: string,
+  positionals: string[],
+  options: Options,
+  childCommand: string[] | undefined,
+): Promise<number> {
+  switch (command) {
+    case "run": {
       const { runAction } = await import("./run.ts");
-      result.code = await runAction(scenario, opts);
-    });
-
-  program.command("exec")
-    .description("set up a session, run a command under it, verify, and clean up")
-    .usage("[options] <scenario> -- <command> [args...]")
-    .argument("[scenario...]", "scenario file")
-    .option("--allowed-commands <list>", "comma-separated commands the scenario may fake")
-    .addOption(_formatOption([...REPORT_FORMATS]))
-    .option("--report-file <path>", "write the --format report to this file")
-    .option("--max-delay <duration>", "largest respond.delay allowed (0 = no cap)", "5m")
-    .option("--dry-run", "print the step preview; start nothing")
-    .addHelpText("after", "\nExample:\n  cli-replay exec deploy.yaml -- bash ./deploy.sh staging")
-    .action(async (scenarios: string[], opts) => {
+      return await runAction(positionals[0]!, options);
+    }
+    case "exec": {
       const { execAction } = await import("./exec.ts");
-      result.code = await execAction(scenarios, childCommand, opts);
-    });
-
-  program.command("verify")
-    .description("check that every expected call of a session happened")
-    .argument("[scenario]", "scenario file (default: $CLI_REPLAY_SCENARIO)")
-    .addOption(_formatOption([...REPORT_FORMATS]).default("text"))
-    .option("--session <id>", "session id (default: $CLI_REPLAY_SESSION)")
-    .action(async (scenario: string | undefined, opts) => {
+      return await execAction(positionals, childCommand, options);
+    }
+    case "verify": {
       const { verifyAction } = await import("./verify.ts");
-      result.code = await verifyAction(scenario, opts);
-    });
-
-  program.command("clean")
-    .description("remove session files (or expired sessions with --ttl)")
-    .argument(
-      "[scenario]",
-      "scenario file (default: $CLI_REPLAY_SCENARIO); with --recursive: root dir",
-    )
-    .option("--ttl <duration>", "remove only sessions idle longer than this")
-    .option("--recursive", "with --ttl: sweep every .cli-replay under the root")
-    .option("--session <id>", "session id (default: $CLI_REPLAY_SESSION)")
-    .action(async (scenario: string | undefined, opts) => {
+      return await verifyAction(positionals[0], options);
+    }
+    case "clean": {
       const { cleanAction } = await import("./clean.ts");
-      result.code = await cleanAction(scenario, opts);
-    });
-
-  program.command("validate")
-    .description("check scenario files without side effects")
-    .argument("<files...>", "scenario files")
-    .addOption(_formatOption(["text", "json"]).default("text"))
-    .action(async (files: string[], opts) => {
+      return await cleanAction(positionals[0], options);
+    }
+    case "validate": {
       const { validateAction } = await import("./validate.ts");
-      result.code = await validateAction(files, opts);
-    });
-
-  program.command("record")
-    .description("run a real command and write a scenario from what it did")
-    .usage("-o <file> [options] -- <command> [args...]")
-    .requiredOption("-o, --output <path>", "scenario file to write")
-    .option("-n, --name <name>", "meta.name (default: recorded-session-<UTC time>)")
-    .option("-d, --description <text>", "meta.description")
-    .option(
-      "-c, --command <name>",
-      "record calls of this command made by the child (repeatable, comma-separated)",
-      (value: string, previous: string[] = []) => [...previous, value],
-    )
-    .addHelpText(
-      "after",
-      "\nExamples:\n  cli-replay record -o pods.yaml -- kubectl get pods\n  cli-replay record -o deploy.yaml -c kubectl -c helm -- bash deploy.sh",
-    )
-    .action(async (opts) => {
+      return await validateAction(positionals, options);
+    }
+    default: {
       if (childCommand === undefined || childCommand.length === 0) {
         throw new CliError(
           "missing command after '--': usage: cli-replay record -o <file> -- <command> [args...]",
         );
       }
       const { recordAction } = await import("./record.ts");
-      result.code = await recordAction(opts, childCommand);
-    });
-  return program;
+      return await recordAction(options as { output: string }, childCommand);
+    }
+  }
 }
 
 function _printScenarioError(error: ScenarioError): void {
@@ -175,23 +224,25 @@ function _printScenarioError(error: ScenarioError): void {
  * @returns The exit code.
  */
 export async function main(args: readonly string[]): Promise<number> {
-  if (args.length === 0) args = ["--help"];
-  const sub = args[0];
   let childCommand: string[] | undefined;
-  let parsed: string[] = [...args];
-  if (sub === "exec" || sub === "record") {
+  let parsedWords: string[] = [...args];
+  if (args[0] === "exec" || args[0] === "record") {
     const split = _splitAtDashDash(args);
-    parsed = split.before;
+    parsedWords = split.before;
     childCommand = split.after;
   }
-  const result = { code: 0 };
+  const parsed = parseCommandLine(PROGRAM, parsedWords);
+  if (parsed.kind === "version" || parsed.kind === "help") {
+    writeOut(parsed.text);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    writeErr(`cli-replay: ${parsed.message}\n`);
+    return 1;
+  }
   try {
-    await _program(childCommand, result).parseAsync(parsed, { from: "user" });
-    return result.code;
+    return await _run(parsed.command, parsed.positionals, parsed.options, childCommand);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 1;
-    }
     if (error instanceof CliError) {
       const text = error.message.startsWith("cli-replay:")
         ? error.message

@@ -6,7 +6,7 @@
 import { emitShellSetup } from "../core/shell.ts";
 import { buildDryRunReport, renderDryRun } from "../core/dry_run.ts";
 import { ENV } from "../core/env_flags.ts";
-import { readScenarioFile } from "../effects/scenario_file.ts";
+import { readScenarioCached } from "../effects/scenario_cache.ts";
 import { absolutePath, sessionFiles } from "../effects/session_files.ts";
 import { checkSessionRules, parseCommandList, setupSession } from "../effects/session_setup.ts";
 import { CliError } from "./errors.ts";
@@ -46,7 +46,7 @@ export async function dryRun(
   scenarioArg: string,
   flags: { allowedCommands?: string; maxDelay?: string },
 ): Promise<number> {
-  const loaded = await readScenarioFile(scenarioArg);
+  const loaded = await readScenarioCached(scenarioArg);
   const maxDelayMs = parseDurationFlag("--max-delay", flags.maxDelay ?? "5m");
   const allowedCommands = parseCommandList(flags.allowedCommands);
   try {
@@ -73,7 +73,7 @@ export async function runAction(scenarioArg: string, flags: RunFlags): Promise<n
   const maxDelay = flags.maxDelay ?? "5m";
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   if (flags.dryRun) return await dryRun(scenarioArg, flags);
-  const loaded = await readScenarioFile(scenarioArg);
+  const loaded = await readScenarioCached(scenarioArg);
   const activeId = Deno.env.get(ENV.session);
   const activeScenario = Deno.env.get(ENV.scenario);
   if (activeId && activeScenario) {

@@ -6,7 +6,7 @@
 import { verifyState } from "../core/verify.ts";
 import type { State } from "../core/types.ts";
 import { StateError } from "../core/errors.ts";
-import { readScenarioFile } from "../effects/scenario_file.ts";
+import { readScenarioCached } from "../effects/scenario_cache.ts";
 import { sessionFiles } from "../effects/session_files.ts";
 import { readState } from "../effects/state_store.ts";
 import { parseFormat, REPORT_FORMATS } from "./main.ts";
@@ -35,8 +35,8 @@ export async function verifyAction(
 ): Promise<number> {
   const format = parseFormat(flags.format ?? "text", REPORT_FORMATS)!;
   const file = scenarioArgOrEnv(scenarioArg);
-  const loaded = await readScenarioFile(file);
   const sessionId = sessionFlagOrEnv(flags.session);
+  const loaded = await readScenarioCached(file);
   const files = await sessionFiles(loaded.absPath, sessionId);
   let state: State | undefined;
   try {
