@@ -99,7 +99,10 @@ Deno.test("renderCommandHelp() lists arguments, options with defaults, wrapped a
   const text = renderCommandHelp(PROGRAM, verify);
   assert.match(text, /^Usage: cli-replay verify \[options\] \[scenario\]\n/);
   assert.match(text, /\n {2}--session <id> +session id \(default: \$CLI_REPLAY_SESSION\)\n/);
-  assert.match(text, /--format <format> +report format: text, json, junit, tap, github \(default:\n +"text"\)/);
+  assert.match(
+    text,
+    /--format <format> +report format: text, json, junit, tap, github \(default:\n +"text"\)/,
+  );
   for (const command of PROGRAM.commands) {
     const help = renderCommandHelp(PROGRAM, command);
     for (const line of help.split("\n")) {
