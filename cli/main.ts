@@ -7,8 +7,10 @@
 import { Command, CommanderError, Option } from "commander";
 import { VERSION } from "../core/version.ts";
 import { ScenarioError } from "../core/errors.ts";
+import { FileSystemError } from "../core/fs_failure.ts";
 import { formatDiagnostic } from "../core/scenario_format.ts";
 import { parseFlag } from "../core/env_flags.ts";
+import { describeOsError } from "../effects/fs_reason.ts";
 import { CliError } from "./errors.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -185,7 +187,8 @@ export async function main(args: readonly string[]): Promise<number> {
   try {
     await _program(childCommand, result).parseAsync(parsed, { from: "user" });
     return result.code;
-  } catch (error) {
+  } catch (caught) {
+    const error = describeOsError(caught);
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 1;
     }
@@ -198,6 +201,10 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     if (error instanceof ScenarioError) {
       _printScenarioError(error);
+      return 1;
+    }
+    if (error instanceof FileSystemError) {
+      writeErr(`cli-replay: ${error.message}\n`);
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
