@@ -10,8 +10,9 @@ import { renderJUnit } from "../core/report_junit.ts";
 import type { State, VerifyResult } from "../core/types.ts";
 import { StateError } from "../core/errors.ts";
 import { readScenarioFile } from "../effects/scenario_file.ts";
-import { sessionFiles } from "../effects/session_files.ts";
+import { locateSessionFiles } from "../effects/state_location.ts";
 import { readState } from "../effects/state_store.ts";
+import { toFsError } from "../effects/fs_reason.ts";
 import { parseFormat } from "./main.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
@@ -55,12 +56,14 @@ export async function verifyAction(
   const file = scenarioArgOrEnv(scenarioArg);
   const loaded = await readScenarioFile(file);
   const sessionId = sessionFlagOrEnv(flags.session);
-  const files = await sessionFiles(loaded.absPath, sessionId);
+  const files = await locateSessionFiles(loaded.absPath, sessionId);
   let state: State | undefined;
   try {
     state = await readState(files.state);
   } catch (error) {
-    if (!(error instanceof StateError)) throw error;
+    if (!(error instanceof StateError)) {
+      throw toFsError(error, { action: "read state file", path: files.state });
+    }
     writeErr(`cli-replay: warning: cannot read state file "${files.state}": ${error.message}\n`);
   }
   const result = verifyState(loaded.scenario, state, { session: sessionId });
