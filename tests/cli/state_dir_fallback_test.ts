@@ -20,6 +20,7 @@ import {
   exists,
   listDir,
   type ProcessResult,
+  ROOT,
   runFile,
   sessionKey,
   sh,
@@ -81,6 +82,8 @@ interface Unprivileged {
   cli(args: readonly string[], opts?: SpawnOptions): Promise<ProcessResult>;
   /** Runs a bash script with `cli_replay` defined. */
   bash(script: string, opts?: SpawnOptions): Promise<ProcessResult>;
+  /** Runs any program. */
+  run(program: string, args: readonly string[], opts?: SpawnOptions): Promise<ProcessResult>;
 }
 
 let denoDirForNobody: string | undefined;
@@ -114,6 +117,7 @@ async function _unprivileged(): Promise<Unprivileged> {
       uid: Deno.uid()!,
       cli,
       bash: (script, opts) => runFile("bash", ["-c", `${CLI_FUNCTION}\n${script}`], opts),
+      run: runFile,
     };
   }
   const denoDir = await _denoDirForNobody();
@@ -129,6 +133,7 @@ async function _unprivileged(): Promise<Unprivileged> {
     uid: NOBODY,
     cli: (args, opts) => as(Deno.execPath(), ["run", "-A", CLI, ...args], opts),
     bash: (script, opts) => as("bash", ["-c", `${CLI_FUNCTION}\n${script}`], opts),
+    run: as,
   };
 }
 
@@ -227,6 +232,29 @@ ls -A "${fallback}"`,
         assert.equal(await exists(ws.join("ro/.cli-replay")), false);
       },
     );
+
+    await t.step("runWithScenario() from a Deno test file uses the fallback too", async () => {
+      const file = `${tmp}/lib_test.ts`;
+      await Deno.writeTextFile(
+        file,
+        `import { runWithScenario } from ${JSON.stringify(`${ROOT}/mod.ts`)};
+const run = await runWithScenario(${JSON.stringify(scenario)}, ${JSON.stringify(CHILD)});
+console.log(JSON.stringify({ passed: run.passed, stdout: run.stdout }));
+`,
+      );
+      await Deno.chmod(file, 0o644);
+      const r = await user.run(Deno.execPath(), [
+        "run",
+        "-A",
+        `--config=${ROOT}/deno.json`,
+        file,
+      ], { env, cwd: tmp });
+      _noInternalError(r);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { passed: true, stdout: "clean\nweb-1 Running\n" });
+      assert.equal(await exists(ws.join("ro/.cli-replay")), false);
+      assert.deepEqual(await listDir(fallback), []);
+    });
 
     await t.step(
       "the trap of an eval'd session cleans the fallback when the shell exits",
