@@ -120,5 +120,10 @@ export function describeOsError(error: unknown): unknown {
       { cause: error },
     );
   }
-  return toFsError(error, { action: OPERATIONS[m[1]!] ?? m[1]!, path: m[2]! });
+  // Whether a missing path is to be created or is a typo is unknown here: no advice for that.
+  return toFsError(error, {
+    action: OPERATIONS[m[1]!] ?? m[1]!,
+    path: m[2]!,
+    hints: { "not-found": "" },
+  });
 }
