@@ -68,6 +68,8 @@ const WRITE_HINTS = {
     `the session's state directory is not writable; run 'cli-replay clean' and start a new session (set ${STATE_DIR_ENV} to choose the directory)`,
   "read-only":
     `the session's state directory is read-only; run 'cli-replay clean' and start a new session (set ${STATE_DIR_ENV} to choose the directory)`,
+  "not-found":
+    "the session's files were removed (by a clean or a temp dir cleaner); start a new session",
 };
 
 function _parseArgs(args: readonly string[]): InterceptArgs {
