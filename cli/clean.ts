@@ -5,9 +5,11 @@
  * @module
  */
 import { parseState } from "../core/state.ts";
-import { absolutePath, dirnameOf, sessionFiles } from "../effects/session_files.ts";
+import { absolutePath, sessionFiles } from "../effects/session_files.ts";
 import { removeSession } from "../effects/session_setup.ts";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "../effects/ttl_sweep.ts";
+import { fsReason } from "../effects/fs_reason.ts";
+import { findStateDirs, otherStateDirs, readStateLocationEnv } from "../effects/state_location.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag, scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { warn, writeErr } from "./output.ts";
@@ -68,6 +70,16 @@ export async function cleanAction(arg: string | undefined, flags: CleanFlags): P
       await _walk(root, async (stateDir) => {
         cleaned += (await sweepExpiredSessions(stateDir, ttlMs, { now, onWarning: warn })).cleaned;
       }, counter);
+      // Sessions that went to the per-user directory or CLI_REPLAY_STATE_DIR: only those of
+      // scenarios under the root.
+      const under = root === "/" ? "/" : `${root}/`;
+      for (const stateDir of await otherStateDirs(readStateLocationEnv())) {
+        cleaned += (await sweepExpiredSessions(stateDir, ttlMs, {
+          now,
+          onWarning: warn,
+          onlyScenario: (path) => path.startsWith(under),
+        })).cleaned;
+      }
       writeErr(
         cleaned > 0
           ? `cli-replay: scanned ${counter.dirs} directories, cleaned ${cleaned} expired sessions\n`
@@ -76,8 +88,10 @@ export async function cleanAction(arg: string | undefined, flags: CleanFlags): P
       return 0;
     }
     const file = scenarioArgOrEnv(arg);
-    const stateDir = `${dirnameOf(absolutePath(file))}/.cli-replay`;
-    const { cleaned } = await sweepExpiredSessions(stateDir, ttlMs, { now, onWarning: warn });
+    let cleaned = 0;
+    for (const stateDir of await findStateDirs(absolutePath(file))) {
+      cleaned += (await sweepExpiredSessions(stateDir, ttlMs, { now, onWarning: warn })).cleaned;
+    }
     writeErr(
       cleaned > 0
         ? `cli-replay: cleaned ${cleaned} expired sessions for ${file}\n`
@@ -88,30 +102,48 @@ export async function cleanAction(arg: string | undefined, flags: CleanFlags): P
   const file = scenarioArgOrEnv(arg);
   const absPath = absolutePath(file);
   const sessionId = sessionFlagOrEnv(flags.session);
+  const stateDirs = await findStateDirs(absPath);
   if (sessionId !== "") {
-    const files = await sessionFiles(absPath, sessionId);
-    if (!isConfinedInterceptDir(files.stateDir, files.interceptDir)) {
-      warn(`ignoring intercept dir "${files.interceptDir}": outside ${files.stateDir}`);
+    const primary = await sessionFiles(absPath, sessionId);
+    if (!isConfinedInterceptDir(primary.stateDir, primary.interceptDir)) {
+      warn(`ignoring intercept dir "${primary.interceptDir}": outside ${primary.stateDir}`);
     }
-    if (await removeSession(files)) {
-      writeErr(`cli-replay: removed intercept dir ${files.interceptDir}\n`);
+    for (const dir of stateDirs) {
+      const files = await sessionFiles(absPath, sessionId, dir);
+      try {
+        if (await removeSession(files)) {
+          writeErr(`cli-replay: removed intercept dir ${files.interceptDir}\n`);
+        }
+      } catch (error) {
+        warn(`cannot remove the session's files in ${dir}: ${fsReason(error)}`);
+      }
     }
     writeErr(`cli-replay: state reset for ${file}\n`);
     return 0;
   }
-  // CLEAN-4: every session of this scenario, plus the no-session state.
-  const noSession = await sessionFiles(absPath, "");
+  // CLEAN-4: every session of this scenario, plus the no-session state, wherever they are.
+  let removed = 0;
+  for (const dir of stateDirs) removed += await _removeAllSessions(dir, absPath);
+  writeErr(`cli-replay: removed ${removed} session(s) for ${file}\n`);
+  return 0;
+}
+
+/** CLEAN-4 in one state directory: every session of the scenario. Returns how many. */
+async function _removeAllSessions(stateDir: string, absPath: string): Promise<number> {
+  const noSession = await sessionFiles(absPath, "", stateDir);
   let removed = 0;
   let entries: Deno.DirEntry[] = [];
   try {
-    entries = await Array.fromAsync(Deno.readDir(noSession.stateDir));
+    entries = await Array.fromAsync(Deno.readDir(stateDir));
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      warn(`cannot read directory "${stateDir}": ${fsReason(error)}`);
+    }
   }
   for (const entry of entries) {
     const m = /^cli-replay-([0-9a-f]{16})\.state$/.exec(entry.name);
     if (!m || !entry.isFile) continue;
-    const path = `${noSession.stateDir}/${entry.name}`;
+    const path = `${stateDir}/${entry.name}`;
     let state;
     try {
       state = parseState(await Deno.readTextFile(path), path);
@@ -124,20 +156,19 @@ export async function cleanAction(arg: string | undefined, flags: CleanFlags): P
     }
     if (state !== undefined && state.scenarioPath !== absPath) continue;
     if (state === undefined && m[1] !== noSession.key) continue;
-    const base = `${noSession.stateDir}/cli-replay-${m[1]}`;
+    const base = `${stateDir}/cli-replay-${m[1]}`;
     const dir = state?.interceptDir;
     if (dir !== undefined) {
-      if (isConfinedInterceptDir(noSession.stateDir, dir)) {
+      if (isConfinedInterceptDir(stateDir, dir)) {
         await Deno.remove(dir, { recursive: true }).catch(() => {});
-      } else {warn(
-          `ignoring intercept_dir "${dir}" in ${entry.name}: outside ${noSession.stateDir}`,
-        );}
+      } else {
+        warn(`ignoring intercept_dir "${dir}" in ${entry.name}: outside ${stateDir}`);
+      }
     }
     for (const p of [`${base}.state`, `${base}.compiled.json`, `${base}.lock`]) {
       await Deno.remove(p).catch(() => {});
     }
     removed++;
   }
-  writeErr(`cli-replay: removed ${removed} session(s) for ${file}\n`);
-  return 0;
+  return removed;
 }

@@ -8,7 +8,9 @@ import { decideExecExitCode, signalNumber } from "../core/exec_decision.ts";
 import { quoteIfNeeded } from "../core/shell.ts";
 import { renderVerifyText } from "../core/report_text.ts";
 import { readScenarioCached } from "../effects/scenario_cache.ts";
+import { FileSystemError } from "../core/fs_failure.ts";
 import { writeFileAtomic } from "../effects/atomic_write.ts";
+import { toFsError } from "../effects/fs_reason.ts";
 import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec_session.ts";
 import { parseCommandList } from "../effects/session_setup.ts";
 import { CliError } from "./errors.ts";
@@ -33,6 +35,15 @@ export interface ExecFlags {
 }
 
 const USAGE = "usage: cli-replay exec <scenario.yaml> -- <command> [args...]";
+
+/** Advice when the report file cannot be written (EXEC-11: a warning; the exit code stands). */
+const REPORT_HINTS = {
+  "permission-denied": "choose a --report-file path in a directory you can write",
+  "read-only": "choose a --report-file path on a writable file system",
+  "not-found": "create its directory first or choose another --report-file path",
+  "not-a-directory": "choose another --report-file path",
+  "is-a-directory": "choose a file name, not a directory, for --report-file",
+};
 
 /**
  * Runs `cli-replay exec`.
@@ -129,11 +140,14 @@ export async function execAction(
         try {
           await writeFileAtomic(flags.reportFile, report, { mode: 0o644 });
         } catch (error) {
-          writeErr(
-            `cli-replay: warning: could not write report file "${flags.reportFile}": ${
-              error instanceof Error ? error.message : error
-            }\n`,
-          );
+          const failure = toFsError(error, {
+            lead: "could not",
+            action: "write report file",
+            path: flags.reportFile,
+            hints: REPORT_HINTS,
+          });
+          if (!(failure instanceof FileSystemError)) throw error;
+          writeErr(`cli-replay: warning: ${failure.message}\n`);
         }
       } else if (format !== "text" || outcome.startError !== undefined) {
         writeErr(report);

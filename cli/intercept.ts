@@ -10,12 +10,20 @@ import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/outco
 import { decideColor, ENV, parseFlag } from "../core/env_flags.ts";
 import { formatDiagnostic } from "../core/scenario_format.ts";
 import { ScenarioError, StateError } from "../core/errors.ts";
+import { FileSystemError } from "../core/fs_failure.ts";
+import { STATE_DIR_ENV } from "../core/state_dir_choice.ts";
 import { absolutePath, dirnameOf, sessionFiles, sha256Hex } from "../effects/session_files.ts";
 import type { SessionFiles } from "../effects/session_files.ts";
 import { readCompiled, writeCompiled } from "../effects/compiled_store.ts";
 import { updateState } from "../effects/state_store.ts";
-import { ensureStateDir } from "../effects/state_dir.ts";
-import { fsReason } from "../effects/fs_reason.ts";
+import {
+  ensureSessionStateDir,
+  findSessionFiles,
+  prepareStateDir,
+  readStateLocationEnv,
+  type StateLocationEnv,
+} from "../effects/state_location.ts";
+import { describeOsError, fsReason, toFsError } from "../effects/fs_reason.ts";
 
 const MAX_STDIN = 1024 * 1024;
 const encoder = new TextEncoder();
@@ -48,8 +56,21 @@ function _readSync(path: string): Uint8Array {
 interface InterceptArgs {
   scenario?: string;
   session?: string;
+  stateDir?: string;
   argv: string[];
 }
+
+/** Advice when a fake cannot write its session's files: the state on disk is unchanged. */
+const WRITE_HINTS = {
+  "no-space": "free space on that file system and call again; the session's state is unchanged",
+  "quota": "free space or raise your disk quota and call again; the session's state is unchanged",
+  "permission-denied":
+    `the session's state directory is not writable; run 'cli-replay clean' and start a new session (set ${STATE_DIR_ENV} to choose the directory)`,
+  "read-only":
+    `the session's state directory is read-only; run 'cli-replay clean' and start a new session (set ${STATE_DIR_ENV} to choose the directory)`,
+  "not-found":
+    "the session's files were removed (by a clean or a temp dir cleaner); start a new session",
+};
 
 function _parseArgs(args: readonly string[]): InterceptArgs {
   const out: InterceptArgs = { argv: [] };
@@ -60,19 +81,21 @@ function _parseArgs(args: readonly string[]): InterceptArgs {
       i++;
       break;
     }
-    if (a === "--scenario" || a === "--session") {
+    if (a === "--scenario" || a === "--session" || a === "--state-dir") {
       const v = args[++i];
       if (v === undefined) throw new InterceptError(`option '${a}' needs a value`);
       if (a === "--scenario") out.scenario = v;
-      else out.session = v;
+      else if (a === "--session") out.session = v;
+      else out.stateDir = v;
     } else if (a.startsWith("--scenario=")) out.scenario = a.slice(11);
     else if (a.startsWith("--session=")) out.session = a.slice(10);
+    else if (a.startsWith("--state-dir=")) out.stateDir = a.slice(12);
     else break;
   }
   out.argv = args.slice(i);
   if (out.argv.length === 0) {
     throw new InterceptError(
-      "missing command after '--': usage: cli-replay __intercept [--scenario <path>] [--session <id>] -- <command> [args...]",
+      "missing command after '--': usage: cli-replay __intercept [--scenario <path>] [--session <id>] [--state-dir <dir>] -- <command> [args...]",
     );
   }
   return out;
@@ -88,8 +111,23 @@ interface LoadedCompiled {
   hash: string;
 }
 
+function _writeCompiled(files: SessionFiles, input: Parameters<typeof writeCompiled>[1]): void {
+  try {
+    writeCompiled(files.compiled, input);
+  } catch (error) {
+    throw toFsError(error, {
+      action: "write compiled scenario",
+      path: files.compiled,
+      hints: WRITE_HINTS,
+    });
+  }
+}
+
 /** Loads the compiled scenario, recompiling from YAML only when the file changed (STATE-12). */
-async function _loadScenario(files: SessionFiles): Promise<LoadedCompiled> {
+async function _loadScenario(
+  files: SessionFiles,
+  location: () => StateLocationEnv,
+): Promise<LoadedCompiled> {
   let info: Deno.FileInfo;
   try {
     info = _statSync(files.scenarioPath);
@@ -109,7 +147,7 @@ async function _loadScenario(files: SessionFiles): Promise<LoadedCompiled> {
   }
   const hash = await sha256Hex(bytes);
   if (compiled !== undefined && compiled.scenarioHash === hash) {
-    writeCompiled(files.compiled, {
+    _writeCompiled(files, {
       scenario: compiled.scenario,
       hash,
       size: info.size,
@@ -136,8 +174,8 @@ async function _loadScenario(files: SessionFiles): Promise<LoadedCompiled> {
       `scenario "${files.scenarioPath}" changed incompatibly since the session started (steps: ${compiled.scenario.steps.length} → ${scenario.steps.length}); run 'cli-replay clean' and start a new session`,
     );
   }
-  await ensureStateDir(files.stateDir);
-  writeCompiled(files.compiled, { scenario, hash, size: info.size, mtimeMs });
+  await ensureSessionStateDir(files.stateDir, files.scenarioPath, location());
+  _writeCompiled(files, { scenario, hash, size: info.size, mtimeMs });
   return { scenario, hash };
 }
 
@@ -172,6 +210,35 @@ function _env(): Record<string, string> {
 }
 
 /**
+ * The session's files. A shim names its state directory (`--state-dir`), so a faked call
+ * looks for nothing; called by hand, the intercept looks where `run`/`exec` would have put
+ * the session, and prepares a directory when there is none yet (no-session use).
+ */
+async function _files(
+  scenarioPath: string,
+  sessionId: string,
+  stateDirArg: string | undefined,
+  location: () => StateLocationEnv,
+): Promise<SessionFiles> {
+  if (stateDirArg !== undefined && stateDirArg !== "") {
+    return await sessionFiles(scenarioPath, sessionId, absolutePath(stateDirArg));
+  }
+  const found = await findSessionFiles(scenarioPath, sessionId, location());
+  if (found !== undefined) return found;
+  const prepared = await prepareStateDir(scenarioPath, location());
+  return await sessionFiles(scenarioPath, sessionId, prepared.dir);
+}
+
+/** {@linkcode updateState}, with file system failures in words (the state stays as it was). */
+function _updateState<T>(files: SessionFiles, decide: Parameters<typeof updateState<T>>[1]): T {
+  try {
+    return updateState(files, decide);
+  } catch (error) {
+    throw toFsError(error, { action: "write state file", path: files.state, hints: WRITE_HINTS });
+  }
+}
+
+/**
  * Runs one intercepted call and returns its exit code. Writes the fake's output.
  *
  * @param args The arguments after `__intercept`.
@@ -193,15 +260,17 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
       return 1;
     }
     const sessionId = parsed.session ?? env[ENV.session] ?? "";
-    const files = await sessionFiles(absolutePath(scenarioArg), sessionId);
-    const { scenario, hash: scenarioHash } = await _loadScenario(files);
+    let locationEnv: StateLocationEnv | undefined;
+    const location = () => (locationEnv ??= readStateLocationEnv(env));
+    const files = await _files(absolutePath(scenarioArg), sessionId, parsed.stateDir, location);
+    const { scenario, hash: scenarioHash } = await _loadScenario(files, location);
     const argv = parsed.argv;
     const stdin = needsStdin(scenario, argv, env) ? await _readStdin() : undefined;
     const scenarioDir = dirnameOf(files.scenarioPath);
     const readFile = (path: string) =>
       Deno.readFileSync(path.startsWith("/") ? path : absolutePath(path, scenarioDir));
     let warnedMissing = false;
-    const result = updateState(files, (state: State | undefined) => {
+    const result = _updateState(files, (state: State | undefined) => {
       let current = state;
       if (current === undefined) {
         warnedMissing = sessionId !== "";
@@ -268,7 +337,8 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
       _err(text);
     }
     return outcome.kind === "matched" ? outcome.exitCode : 1;
-  } catch (error) {
+  } catch (caught) {
+    const error = describeOsError(caught);
     if (error instanceof ScenarioError && error.diagnostics.length > 0) {
       const lines = error.diagnostics.slice(0, 50).map((d) =>
         `cli-replay: ${formatDiagnostic(d)}\n`
@@ -285,7 +355,10 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
       );
       return 1;
     }
-    if (error instanceof InterceptError || error instanceof ScenarioError) {
+    if (
+      error instanceof InterceptError || error instanceof ScenarioError ||
+      error instanceof FileSystemError
+    ) {
       _err(`cli-replay: ${error.message}\n`);
       return 1;
     }

@@ -7,9 +7,11 @@
  */
 import { VERSION } from "../core/version.ts";
 import { ScenarioError } from "../core/errors.ts";
+import { FileSystemError } from "../core/fs_failure.ts";
 import { formatDiagnostic } from "../core/scenario_format.ts";
 import { parseFlag } from "../core/env_flags.ts";
 import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts";
+import { describeOsError } from "../effects/fs_reason.ts";
 import { CliError } from "./errors.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -242,7 +244,8 @@ export async function main(args: readonly string[]): Promise<number> {
   }
   try {
     return await _run(parsed.command, parsed.positionals, parsed.options, childCommand);
-  } catch (error) {
+  } catch (caught) {
+    const error = describeOsError(caught);
     if (error instanceof CliError) {
       const text = error.message.startsWith("cli-replay:")
         ? error.message
@@ -252,6 +255,10 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     if (error instanceof ScenarioError) {
       _printScenarioError(error);
+      return 1;
+    }
+    if (error instanceof FileSystemError) {
+      writeErr(`cli-replay: ${error.message}\n`);
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);

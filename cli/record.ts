@@ -15,7 +15,7 @@ import {
 } from "../core/recording.ts";
 import { formatDiagnostic, parseScenario } from "../core/scenario_parse.ts";
 import { writeFileAtomic } from "../effects/atomic_write.ts";
-import { fsReason } from "../effects/fs_reason.ts";
+import { isFsError, toFsError } from "../effects/fs_reason.ts";
 import {
   recordDirect,
   type RecordSessionResult,
@@ -47,12 +47,36 @@ function _dirOf(path: string): string {
   return slash === 0 ? "/" : trimmed.slice(0, slash);
 }
 
+/** Advice when the scenario cannot be written. */
+const OUTPUT_HINTS = {
+  "permission-denied": "choose an -o path in a directory you can write",
+  "read-only": "choose an -o path on a writable file system",
+  "is-a-directory": "choose a file name, not a directory, for -o",
+};
+
+/** REC-10: a file system failure of `record` writes nothing and exits 3. */
+function _fsFailure(error: unknown, action: string, path: string): unknown {
+  const converted = toFsError(error, { action, path, hints: OUTPUT_HINTS });
+  return converted instanceof Error && converted.name === "FileSystemError"
+    ? new CliError(converted.message, 3, { cause: error })
+    : converted;
+}
+
+/** REC-2: the output directory exists, and (before anything runs) the user can write there. */
 async function _checkOutputDir(output: string): Promise<void> {
   const dir = _dirOf(output);
   const info = await Deno.stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory) {
     throw new CliError(`output directory does not exist: ${dir}`);
   }
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
+  const probe = `${dir}/.cli-replay-probe-${Deno.pid}-${random}.tmp`;
+  try {
+    (await Deno.open(probe, { write: true, createNew: true, mode: 0o600 })).close();
+  } catch (error) {
+    throw _fsFailure(error, "write", output);
+  }
+  await Deno.remove(probe).catch(() => {});
 }
 
 async function _record(
@@ -66,6 +90,10 @@ async function _record(
     if (error instanceof SyntaxError) {
       throw new CliError(`cannot read the recording: ${error.message}`, 3, { cause: error });
     }
+    if (error instanceof Error && error.name === "FileSystemError") {
+      throw new CliError(error.message, 3, { cause: error });
+    }
+    if (isFsError(error)) throw _fsFailure(error, "record into", "the recording directory");
     throw error;
   }
 }
@@ -97,8 +125,9 @@ function _convert(calls: readonly RecordedCall[], meta: RecordingMeta, output: s
  * @returns 0 when the command exited 0, 2 when it exited non-zero or was killed (the scenario
  * is written in both cases).
  * @throws {CliError} Exit 1 for usage errors, a missing output directory or a command that
- * cannot be started; exit 3 when nothing was recorded or the scenario could not be converted,
- * validated or written.
+ * cannot be started; exit 3 when nothing was recorded, the scenario could not be converted,
+ * validated or written, or the output directory or the recording directory is not writable
+ * (checked before anything runs).
  */
 export async function recordAction(
   opts: RecordActionOptions,
@@ -129,7 +158,7 @@ export async function recordAction(
   try {
     await writeFileAtomic(output, yaml, { mode: 0o600 });
   } catch (error) {
-    throw new CliError(`cannot write "${output}": ${fsReason(error)}`, 3, { cause: error });
+    throw _fsFailure(error, "write", output);
   }
 
   const status = [`✓ Recorded ${calls.length} command(s) to ${output}`, `  Scenario: ${meta.name}`];

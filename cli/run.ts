@@ -7,7 +7,8 @@ import { emitShellSetup } from "../core/shell.ts";
 import { buildDryRunReport, renderDryRun } from "../core/dry_run.ts";
 import { ENV } from "../core/env_flags.ts";
 import { readScenarioCached } from "../effects/scenario_cache.ts";
-import { absolutePath, sessionFiles } from "../effects/session_files.ts";
+import { absolutePath } from "../effects/session_files.ts";
+import { findSessionFiles } from "../effects/state_location.ts";
 import { checkSessionRules, parseCommandList, setupSession } from "../effects/session_setup.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag } from "./flags.ts";
@@ -77,13 +78,11 @@ export async function runAction(scenarioArg: string, flags: RunFlags): Promise<n
   const activeId = Deno.env.get(ENV.session);
   const activeScenario = Deno.env.get(ENV.scenario);
   if (activeId && activeScenario) {
-    const active = await sessionFiles(absolutePath(activeScenario), activeId);
-    try {
-      await Deno.stat(active.state);
+    if (await findSessionFiles(absolutePath(activeScenario), activeId) !== undefined) {
       writeErr(
         `cli-replay: warning: replacing active session ${activeId}; its files stay until 'cli-replay clean --session ${activeId}'\n`,
       );
-    } catch { /* no active session */ }
+    }
   }
   const session = await setupSession(loaded, {
     allowedCommands: parseCommandList(flags.allowedCommands),

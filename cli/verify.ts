@@ -7,8 +7,9 @@ import { verifyState } from "../core/verify.ts";
 import type { State } from "../core/types.ts";
 import { StateError } from "../core/errors.ts";
 import { readScenarioCached } from "../effects/scenario_cache.ts";
-import { sessionFiles } from "../effects/session_files.ts";
+import { locateSessionFiles } from "../effects/state_location.ts";
 import { readState } from "../effects/state_store.ts";
+import { toFsError } from "../effects/fs_reason.ts";
 import { parseFormat, REPORT_FORMATS } from "./main.ts";
 import { renderReport } from "./report.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
@@ -37,12 +38,14 @@ export async function verifyAction(
   const file = scenarioArgOrEnv(scenarioArg);
   const sessionId = sessionFlagOrEnv(flags.session);
   const loaded = await readScenarioCached(file);
-  const files = await sessionFiles(loaded.absPath, sessionId);
+  const files = await locateSessionFiles(loaded.absPath, sessionId);
   let state: State | undefined;
   try {
     state = await readState(files.state);
   } catch (error) {
-    if (!(error instanceof StateError)) throw error;
+    if (!(error instanceof StateError)) {
+      throw toFsError(error, { action: "read state file", path: files.state });
+    }
     writeErr(`cli-replay: warning: cannot read state file "${files.state}": ${error.message}\n`);
   }
   const result = verifyState(loaded.scenario, state, { session: sessionId });

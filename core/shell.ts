@@ -42,6 +42,8 @@ export interface ShimOptions {
   scenarioPath: string;
   /** Session id embedded in the shim. */
   sessionId: string;
+  /** The session's state directory, passed as `--state-dir` so the fake need not look for it. */
+  stateDir?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ export function renderShim(opts: ShimOptions): string {
   const words = [
     ...opts.selfCommand,
     "__intercept",
+    ...(opts.stateDir !== undefined ? ["--state-dir", opts.stateDir] : []),
     "--scenario",
     opts.scenarioPath,
     "--session",

@@ -7,6 +7,14 @@
 
 import { renderRecordShim } from "../core/recording.ts";
 import { createRecordingLog } from "./record_log.ts";
+import { toFsError } from "./fs_reason.ts";
+
+/** Advice when the recording directory cannot be created under `$TMPDIR`. */
+const TMP_HINTS = {
+  "permission-denied": "set TMPDIR to a directory you can write",
+  "read-only": "set TMPDIR to a directory on a writable file system",
+  "no-space": "free space there, or set TMPDIR to a directory on another file system",
+};
 
 /** A created recording directory. Disposing removes it. */
 export interface RecordDir extends AsyncDisposable {
@@ -32,11 +40,23 @@ export interface RecordDirOptions {
  * Creates the recording directory under `$TMPDIR`. On failure, whatever was created is
  * removed. Requires `--allow-read`, `--allow-write` and `--allow-env`.
  *
+ * @throws {FileSystemError} When `$TMPDIR` cannot hold it (not writable, full).
+ *
  * @param options The commands and the self command.
  * @returns The directory; dispose it (or call `remove`) when done.
  */
 export async function createRecordDir(options: RecordDirOptions): Promise<RecordDir> {
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "cli-replay-rec-" }));
+  let root: string;
+  try {
+    root = await Deno.realPath(await Deno.makeTempDir({ prefix: "cli-replay-rec-" }));
+  } catch (error) {
+    const tmp = Deno.env.get("TMPDIR") || "/tmp";
+    throw toFsError(error, {
+      action: "create recording directory in",
+      path: tmp,
+      hints: TMP_HINTS,
+    });
+  }
   let removed = false;
   const remove = async () => {
     if (removed) return;
@@ -63,6 +83,6 @@ export async function createRecordDir(options: RecordDirOptions): Promise<Record
     return { root, binDir, logPath, remove, [Symbol.asyncDispose]: remove };
   } catch (error) {
     await remove();
-    throw error;
+    throw toFsError(error, { action: "prepare recording directory", path: root, hints: TMP_HINTS });
   }
 }

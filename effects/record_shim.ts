@@ -10,6 +10,7 @@ import { type PumpResult, pumpStdin, teeStream } from "./record_io.ts";
 import { appendRecordedCall } from "./record_log.ts";
 import { findExecutable } from "./record_lookup.ts";
 import { forwardSignals } from "./record_signals.ts";
+import { toFsError } from "./fs_reason.ts";
 
 /** Options of {@linkcode execRecordShim}. */
 export interface RecordShimCallOptions {
@@ -93,7 +94,8 @@ export async function execRecordShim(options: RecordShimCallOptions): Promise<Re
     await appendRecordedCall(options.log, call);
   } catch (error) {
     // the recording may already be over (a call left running in the background)
-    logError = error instanceof Error ? error.message : String(error);
+    const failure = toFsError(error, { action: "write recording log", path: options.log });
+    logError = failure instanceof Error ? failure.message : String(failure);
   }
   return {
     kind: "ran",

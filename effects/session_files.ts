@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { primaryStateDir } from "../core/state_dir_choice.ts";
 
 /** Makes a path absolute lexically against `cwd` (`.`/`..` removed, links not resolved). */
 export function absolutePath(path: string, cwd: string = Deno.cwd()): string {
@@ -37,7 +38,7 @@ export interface SessionFiles {
   readonly scenarioPath: string;
   /** Session id, `""` for none. */
   readonly sessionId: string;
-  /** `<scenario dir>/.cli-replay`. */
+  /** The state directory: `<scenario dir>/.cli-replay`, or where `run`/`exec` put the session. */
   readonly stateDir: string;
   /** 16-hex session key. */
   readonly key: string;
@@ -56,12 +57,16 @@ export interface SessionFiles {
  *
  * @param scenarioPath Absolute scenario path.
  * @param sessionId Session id or `""`.
+ * @param stateDir The state directory. @default {`<scenario dir>/.cli-replay`}
  * @returns The paths.
  */
-export async function sessionFiles(scenarioPath: string, sessionId: string): Promise<SessionFiles> {
+export async function sessionFiles(
+  scenarioPath: string,
+  sessionId: string,
+  stateDir: string = primaryStateDir(scenarioPath),
+): Promise<SessionFiles> {
   const key = (await sha256Hex(sessionId === "" ? scenarioPath : `${scenarioPath}\0${sessionId}`))
     .slice(0, 16);
-  const stateDir = `${dirnameOf(scenarioPath)}/.cli-replay`;
   const base = `${stateDir}/cli-replay-${key}`;
   return {
     scenarioPath,

@@ -17,7 +17,9 @@ import { formatDiagnostic } from "../core/scenario_format.ts";
 import { CliError } from "../cli/errors.ts";
 import type { LoadedScenario } from "./scenario_file.ts";
 import { newSessionId, type SessionFiles, sessionFiles } from "./session_files.ts";
-import { ensureStateDir } from "./state_dir.ts";
+import { STATE_DIR_HINTS } from "./state_dir.ts";
+import { prepareStateDir, readStateLocationEnv, type StateLocationEnv } from "./state_location.ts";
+import { toFsError } from "./fs_reason.ts";
 import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "./compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
@@ -35,6 +37,8 @@ export interface SetupOptions {
   onMessage?: (line: string) => void;
   /** Current time. @default {new Date()} */
   now?: Date;
+  /** Where session files may go. @default {readStateLocationEnv()} */
+  locationEnv?: StateLocationEnv;
 }
 
 /** A session that was set up. */
@@ -106,7 +110,9 @@ async function _removeTree(path: string): Promise<void> {
  * @param loaded The validated scenario.
  * @param options Flags.
  * @returns The session.
- * @throws {CliError} On a rule violation or an unsafe state directory.
+ * @throws {CliError} On a rule violation.
+ * @throws {FileSystemError} When the session files cannot be written (unsafe state directory,
+ * full disk, …); what was created is removed again.
  */
 export async function setupSession(
   loaded: LoadedScenario,
@@ -114,10 +120,13 @@ export async function setupSession(
 ): Promise<ReplaySession> {
   checkSessionRules(loaded, options);
   const scenario: Scenario = loaded.scenario;
-  const probe = await sessionFiles(loaded.absPath, "");
-  await ensureStateDir(probe.stateDir);
+  const location = await prepareStateDir(
+    loaded.absPath,
+    options.locationEnv ?? readStateLocationEnv(),
+  );
+  if (location.notice !== undefined) options.onMessage?.(`cli-replay: ${location.notice}`);
   if (scenario.meta.ttlMs !== undefined) {
-    const swept = await sweepExpiredSessions(probe.stateDir, scenario.meta.ttlMs, {
+    const swept = await sweepExpiredSessions(location.dir, scenario.meta.ttlMs, {
       now: options.now ?? new Date(),
       onWarning: (w) => options.onMessage?.(`cli-replay: warning: ${w}`),
     });
@@ -126,45 +135,59 @@ export async function setupSession(
     }
   }
   const sessionId = newSessionId();
-  const files = await sessionFiles(loaded.absPath, sessionId);
+  const files = await sessionFiles(loaded.absPath, sessionId, location.dir);
   const self = selfCommand({ mode: "intercept", writeDir: files.stateDir });
   let created = false;
+  const step = async (action: string, path: string, work: () => unknown) => {
+    try {
+      await work();
+    } catch (error) {
+      throw toFsError(error, { action, path, hints: STATE_DIR_HINTS });
+    }
+  };
   try {
-    await Deno.mkdir(files.interceptDir, { mode: 0o700 });
-    created = true;
-    await Deno.chmod(files.interceptDir, 0o700);
+    await step("create intercept directory", files.interceptDir, async () => {
+      await Deno.mkdir(files.interceptDir, { mode: 0o700 });
+      created = true;
+      await Deno.chmod(files.interceptDir, 0o700);
+    });
     for (const command of scenario.commands) {
       const shimPath = `${files.interceptDir}/${command}`;
-      await Deno.writeTextFile(
-        shimPath,
-        renderShim({
-          command,
-          selfCommand: self,
-          scenarioPath: files.scenarioPath,
-          sessionId,
-        }),
-        { mode: 0o700, createNew: true },
-      );
-      await Deno.chmod(shimPath, 0o700);
+      await step("write shim", shimPath, async () => {
+        await Deno.writeTextFile(
+          shimPath,
+          renderShim({
+            command,
+            selfCommand: self,
+            scenarioPath: files.scenarioPath,
+            sessionId,
+            stateDir: files.stateDir,
+          }),
+          { mode: 0o700, createNew: true },
+        );
+        await Deno.chmod(shimPath, 0o700);
+      });
     }
-    await writeCompiled(files.compiled, {
-      scenario,
-      hash: loaded.hash,
-      size: loaded.size,
-      mtimeMs: loaded.mtimeMs,
-    });
-    await writeState(
-      files.state,
-      newState(scenario, {
-        scenarioPath: files.scenarioPath,
-        scenarioHash: loaded.hash,
-        now: options.now ?? new Date(),
-        interceptDir: files.interceptDir,
-      }),
-    );
+    await step("write compiled scenario", files.compiled, () =>
+      writeCompiled(files.compiled, {
+        scenario,
+        hash: loaded.hash,
+        size: loaded.size,
+        mtimeMs: loaded.mtimeMs,
+      }));
+    await step("write state file", files.state, () =>
+      writeState(
+        files.state,
+        newState(scenario, {
+          scenarioPath: files.scenarioPath,
+          scenarioHash: loaded.hash,
+          now: options.now ?? new Date(),
+          interceptDir: files.interceptDir,
+        }),
+      ));
   } catch (error) {
-    if (created) await _removeTree(files.interceptDir);
-    await removeStateFiles(files);
+    if (created) await _removeTree(files.interceptDir).catch(() => {});
+    await removeStateFiles(files).catch(() => {});
     throw error;
   }
   return {

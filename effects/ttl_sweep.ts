@@ -13,6 +13,12 @@ export interface SweepOptions {
   now: Date;
   /** Receives warning texts (without the `cli-replay: warning: ` prefix). */
   onWarning?: (text: string) => void;
+  /**
+   * Sweep only sessions of scenarios this accepts (by absolute path); intercept dirs that no
+   * state references are then left alone, since nothing tells whose they are.
+   * @default {undefined} (every session)
+   */
+  onlyScenario?: (scenarioPath: string) => boolean;
 }
 
 /** What a sweep did. */
@@ -43,10 +49,10 @@ export function isConfinedInterceptDir(stateDir: string, interceptDir: string): 
 }
 
 /**
- * Removes the expired sessions of one `.cli-replay` directory. Requires read and write
- * permission there.
+ * Removes the expired sessions of one state directory (`.cli-replay` or where `run`/`exec`
+ * put them). Requires read and write permission there.
  *
- * @param stateDir The `.cli-replay` directory.
+ * @param stateDir The state directory.
  * @param ttlMs The time-to-live in milliseconds.
  * @param options Time and warning sink.
  * @returns How many sessions were removed.
@@ -89,6 +95,7 @@ export async function sweepExpiredSessions(
       continue;
     }
     if (state.interceptDir !== undefined) referenced.add(state.interceptDir);
+    if (options.onlyScenario !== undefined && !options.onlyScenario(state.scenarioPath)) continue;
     const last = Date.parse(state.lastUpdated);
     if (last > now) {
       warn(
@@ -122,7 +129,7 @@ export async function sweepExpiredSessions(
     }
   }
   for (const dir of interceptDirs) {
-    if (referenced.has(dir)) continue;
+    if (referenced.has(dir) || options.onlyScenario !== undefined) continue;
     try {
       const info = await Deno.lstat(dir);
       const mtime = info.mtime?.getTime() ?? now;
