@@ -15,9 +15,9 @@ import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec_session.ts";
 import { parseCommandList } from "../effects/session_setup.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag } from "./flags.ts";
-import { parseFormat, REPORT_FORMATS } from "./main.ts";
+import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
-import { dryRun } from "./run.ts";
+import { dryRun } from "./_dry_run.ts";
 import { writeErr } from "./output.ts";
 
 /** Flags of `exec`. */

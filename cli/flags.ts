@@ -31,3 +31,17 @@ export function scenarioArgOrEnv(arg: string | undefined): string {
 export function sessionFlagOrEnv(flag: string | undefined): string {
   return flag ?? Deno.env.get(ENV.session) ?? "";
 }
+
+/** The values of `--format` for `verify` and `exec`, in the order error messages list them. */
+export const REPORT_FORMATS = ["text", "json", "junit", "tap", "github"] as const;
+
+/** Normalises a case-insensitive `--format` value or throws the VERIFY-10/VAL-6 error. */
+export function parseFormat<T extends string>(
+  value: string | undefined,
+  valid: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  const v = value.toLowerCase();
+  if ((valid as readonly string[]).includes(v)) return v as T;
+  throw new CliError(`invalid format "${value}": valid values are ${valid.join(", ")}`);
+}

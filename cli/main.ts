@@ -13,6 +13,7 @@ import { parseFlag } from "../core/env_flags.ts";
 import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts";
 import { describeOsError } from "../effects/fs_reason.ts";
 import { CliError } from "./errors.ts";
+import { REPORT_FORMATS } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
 const EXAMPLES = `
@@ -26,9 +27,6 @@ Examples:
 Exit codes: 0 success; 1 failure; exec: the child's code, 126, 127, 128+N;
 record: 2 (command failed, scenario written), 3 (nothing written).
 Docs: https://jsr.io/@x/cli-replay`;
-
-/** The values of `--format` for `verify` and `exec`, in the order error messages list them. */
-export const REPORT_FORMATS = ["text", "json", "junit", "tap", "github"] as const;
 
 const ALLOWED = {
   name: "allowed-commands",
@@ -152,17 +150,6 @@ function _splitAtDashDash(args: readonly string[]): { before: string[]; after?: 
   const i = args.indexOf("--");
   if (i < 0) return { before: [...args] };
   return { before: args.slice(0, i), after: args.slice(i + 1) };
-}
-
-/** Normalises a case-insensitive `--format` value or throws the VERIFY-10/VAL-6 error. */
-export function parseFormat<T extends string>(
-  value: string | undefined,
-  valid: readonly T[],
-): T | undefined {
-  if (value === undefined) return undefined;
-  const v = value.toLowerCase();
-  if ((valid as readonly string[]).includes(v)) return v as T;
-  throw new CliError(`invalid format "${value}": valid values are ${valid.join(", ")}`);
 }
 
 // deno-lint-ignore no-explicit-any

@@ -10,7 +10,7 @@ import { renderJUnit } from "../core/report_junit.ts";
 import { renderTap } from "../core/report_tap.ts";
 import { renderGitHub } from "../core/report_github.ts";
 import type { VerifyResult } from "../core/types.ts";
-import type { REPORT_FORMATS } from "./main.ts";
+import type { REPORT_FORMATS } from "./flags.ts";
 
 /** Report formats. */
 export type ReportFormat = typeof REPORT_FORMATS[number];

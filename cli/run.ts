@@ -4,13 +4,13 @@
  * @module
  */
 import { emitShellSetup } from "../core/shell.ts";
-import { buildDryRunReport, renderDryRun } from "../core/dry_run.ts";
 import { ENV } from "../core/env_flags.ts";
 import { readScenarioCached } from "../effects/scenario_cache.ts";
 import { absolutePath } from "../effects/session_files.ts";
 import { findSessionFiles } from "../effects/state_location.ts";
-import { checkSessionRules, parseCommandList, setupSession } from "../effects/session_setup.ts";
+import { parseCommandList, setupSession } from "../effects/session_setup.ts";
 import { CliError } from "./errors.ts";
+import { dryRun } from "./_dry_run.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -40,26 +40,6 @@ export function resolveShell(value: string | undefined): "posix" | "powershell" 
   if (["powershell", "pwsh", "ps"].includes(v)) return "powershell";
   if (v === "cmd") throw new CliError(`shell "cmd" is not supported (Windows only)`);
   throw new CliError(`invalid shell "${value}": valid values are bash, zsh, sh, powershell`);
-}
-
-/** Prints the dry-run report of a loaded scenario (RUN-11) and returns its exit code. */
-export async function dryRun(
-  scenarioArg: string,
-  flags: { allowedCommands?: string; maxDelay?: string },
-): Promise<number> {
-  const loaded = await readScenarioCached(scenarioArg);
-  const maxDelayMs = parseDurationFlag("--max-delay", flags.maxDelay ?? "5m");
-  const allowedCommands = parseCommandList(flags.allowedCommands);
-  try {
-    checkSessionRules(loaded, { maxDelayMs, maxDelay: flags.maxDelay ?? "5m" });
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    writeErr(`${error.message}\n`);
-    return 1;
-  }
-  const report = buildDryRunReport(loaded.scenario, { allowedCommands });
-  writeOut(renderDryRun(report));
-  return report.ok ? 0 : 1;
 }
 
 /**

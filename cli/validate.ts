@@ -5,7 +5,7 @@
  */
 import { formatDiagnostic } from "../core/scenario_format.ts";
 import { validateFiles } from "../effects/validate_files.ts";
-import { parseFormat } from "./main.ts";
+import { parseFormat } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
 /**

@@ -10,7 +10,7 @@ import { readScenarioCached } from "../effects/scenario_cache.ts";
 import { locateSessionFiles } from "../effects/state_location.ts";
 import { readState } from "../effects/state_store.ts";
 import { toFsError } from "../effects/fs_reason.ts";
-import { parseFormat, REPORT_FORMATS } from "./main.ts";
+import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";

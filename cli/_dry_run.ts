@@ -1,0 +1,32 @@
+/**
+ * The dry run shared by `run --dry-run` and `exec --dry-run` (RUN-11, EXEC-12): load the
+ * scenario, check the session rules and the allowlist, print the step table; create nothing.
+ *
+ * @module
+ */
+import { buildDryRunReport, renderDryRun } from "../core/dry_run.ts";
+import { readScenarioCached } from "../effects/scenario_cache.ts";
+import { checkSessionRules, parseCommandList } from "../effects/session_setup.ts";
+import { CliError } from "./errors.ts";
+import { parseDurationFlag } from "./flags.ts";
+import { writeErr, writeOut } from "./output.ts";
+
+/** Prints the dry-run report of a loaded scenario (RUN-11) and returns its exit code. */
+export async function dryRun(
+  scenarioArg: string,
+  flags: { allowedCommands?: string; maxDelay?: string },
+): Promise<number> {
+  const loaded = await readScenarioCached(scenarioArg);
+  const maxDelayMs = parseDurationFlag("--max-delay", flags.maxDelay ?? "5m");
+  const allowedCommands = parseCommandList(flags.allowedCommands);
+  try {
+    checkSessionRules(loaded, { maxDelayMs, maxDelay: flags.maxDelay ?? "5m" });
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    writeErr(`${error.message}\n`);
+    return 1;
+  }
+  const report = buildDryRunReport(loaded.scenario, { allowedCommands });
+  writeOut(renderDryRun(report));
+  return report.ok ? 0 : 1;
+}
