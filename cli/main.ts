@@ -10,6 +10,7 @@ import { ScenarioError } from "../core/errors.ts";
 import { formatDiagnostic } from "../core/scenario_format.ts";
 import { parseFlag } from "../core/env_flags.ts";
 import { CliError } from "./errors.ts";
+import { missingPermissionMessage } from "./permissions.ts";
 import { writeErr, writeOut } from "./output.ts";
 
 const EXAMPLES = `
@@ -198,6 +199,11 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     if (error instanceof ScenarioError) {
       _printScenarioError(error);
+      return 1;
+    }
+    const permission = missingPermissionMessage(error);
+    if (permission !== undefined) {
+      writeErr(permission);
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
