@@ -41,4 +41,14 @@ export async function runCli(args: readonly string[]): Promise<number> {
   return await main(args);
 }
 
+/**
+ * Never called: it names the intercept bundle as a dependency of this module, so that
+ * `deno install`, `deno cache` and the first `deno run` of the package fetch it with the rest.
+ * Shims run the bundle as their main module; from a registry it must already be in Deno's
+ * cache, or a fake called offline would fail.
+ */
+function _bundleDependency(): Promise<unknown> {
+  return import("./cli/intercept.bundle.js");
+}
+
 if (import.meta.main) Deno.exit(await runCli(Deno.args));

@@ -14,6 +14,7 @@ import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts"
 import { describeOsError } from "../effects/fs_reason.ts";
 import { CliError } from "./errors.ts";
 import { REPORT_FORMATS } from "./flags.ts";
+import { missingPermissionMessage } from "./permissions.ts";
 import { writeErr, writeOut } from "./output.ts";
 
 const EXAMPLES = `
@@ -246,6 +247,11 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     if (error instanceof FileSystemError) {
       writeErr(`cli-replay: ${error.message}\n`);
+      return 1;
+    }
+    const permission = missingPermissionMessage(error);
+    if (permission !== undefined) {
+      writeErr(permission);
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);

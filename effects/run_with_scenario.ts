@@ -76,7 +76,8 @@ const decoder = new TextDecoder();
 /**
  * Runs `command` under a scenario and verifies the session (LIB-5): validation, setup
  * next to the scenario, spawn with this library's shims, wait, verify, clean up.
- * Requires `--allow-read --allow-write --allow-env --allow-run`.
+ * Requires `--allow-read --allow-write --allow-env --allow-run --allow-sys=uid` (an existing
+ * `.cli-replay` directory must belong to the current user).
  *
  * @example Usage
  * ```ts

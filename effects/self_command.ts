@@ -23,9 +23,24 @@ export interface SelfCommandOptions {
   writeDir?: string;
 }
 
+/**
+ * Decides whether a program is a `deno compile`d binary, from what the runtime says
+ * (`Deno.build.standalone`) or, on a runtime without that field, from a module
+ * URL: compiled code runs from a virtual `file:` root named `deno-compile-<name>`.
+ *
+ * @param standalone `Deno.build.standalone`; `undefined` on runtimes without it.
+ * @param moduleUrl `import.meta.url` of a module of the program.
+ * @returns True for a compiled binary.
+ */
+export function detectCompiledBinary(standalone: boolean | undefined, moduleUrl: string): boolean {
+  if (standalone !== undefined) return standalone;
+  return moduleUrl.startsWith("file:") && /\/deno-compile-[^/]+\//.test(moduleUrl);
+}
+
 /** Whether this code runs inside a `deno compile`d binary. */
 export function isCompiledBinary(): boolean {
-  return import.meta.url.includes("/deno-compile-");
+  const build = Deno.build as { standalone?: boolean };
+  return detectCompiledBinary(build.standalone, import.meta.url);
 }
 
 function _configFlag(): string {

@@ -175,6 +175,89 @@ export type Shell = "bash" | "zsh" | "sh";
 export const SHELLS: readonly Shell[] = ["bash", "zsh", "sh"];
 
 /**
+ * Whether an executable named `name` is in one of the directories of `path`.
+ *
+ * @param name Program name (no `/`).
+ * @param path A `PATH` value. @default {Deno.env.get("PATH")}
+ * @returns True when found.
+ */
+export function onPath(name: string, path: string = Deno.env.get("PATH") ?? ""): boolean {
+  for (const dir of path.split(":")) {
+    if (dir === "") continue;
+    try {
+      const info = Deno.statSync(`${dir}/${name}`);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return true;
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return false;
+}
+
+/** Whether zsh is installed (on `PATH`), checked once when the tests load. */
+export const ZSH_INSTALLED: boolean = onPath("zsh");
+
+/**
+ * Whether the tests run in CI (the `CI` variable is set and not empty): there, every shell
+ * must be covered and a missing zsh fails instead of being skipped.
+ */
+export const IN_CI: boolean = (Deno.env.get("CI") ?? "") !== "";
+
+/**
+ * Throws a clear error when a test is about to run a script in zsh without zsh installed
+ * (a test that does that must be registered with {@linkcode shellTest}).
+ *
+ * @param shell The shell about to be spawned.
+ */
+export function assertShellInstalled(shell: Shell): void {
+  if (shell === "zsh" && !ZSH_INSTALLED) {
+    throw new Error("zsh is not installed: register this test with shellTest()");
+  }
+}
+
+/**
+ * Registers a test that runs scripts in real shells. Every zsh use of the tests goes through
+ * here: zsh is optional on a developer machine (the README's test command needs only Node
+ * and npm), so when it is not installed the test runs in the other `shells` and an ignored
+ * test named `<name> in zsh (skipped: zsh is not installed)` shows the gap in the summary.
+ * With `CI` set, a missing zsh is a failing test `<name> in zsh` instead.
+ *
+ * @example Usage
+ * ```ts ignore
+ * shellTest("run: eval activates the fakes (RUN-1)", SHELLS, async (t, shells) => {
+ *   for (const shell of shells) await t.step(shell, async () => {});
+ * });
+ * ```
+ *
+ * @param name Test name (a zsh-only test's name ends with ` in zsh`).
+ * @param shells The shells the test covers.
+ * @param fn The test body; gets the shells it may use.
+ */
+export function shellTest(
+  name: string,
+  shells: readonly Shell[],
+  fn: (t: Deno.TestContext, shells: readonly Shell[]) => Promise<void>,
+): void {
+  if (ZSH_INSTALLED || !shells.includes("zsh")) {
+    Deno.test(name, (t) => fn(t, shells));
+    return;
+  }
+  const rest = shells.filter((s) => s !== "zsh");
+  if (rest.length > 0) Deno.test(name, (t) => fn(t, rest));
+  const zshName = name.endsWith(" in zsh") ? name : `${name} in zsh`;
+  if (IN_CI) {
+    Deno.test(zshName, () => {
+      throw new Error(
+        "zsh is not installed, and CI must cover zsh (the CI variable is set): install zsh " +
+          "(.ci/run does), or unset CI to skip the zsh tests on a developer machine",
+      );
+    });
+  } else {
+    Deno.test({ name: `${zshName} (skipped: zsh is not installed)`, ignore: true, fn() {} });
+  }
+}
+
+/**
  * Quotes a value for a POSIX shell (single quotes, `'` as `'\''`); use it to embed paths
  * in scripts.
  *
@@ -212,6 +295,7 @@ export function runScript(
   script: string,
   opts: SpawnOptions = {},
 ): Promise<ProcessResult> {
+  assertShellInstalled(shell);
   return runFile(shell, ["-c", `${CLI_FUNCTION}\n${script}`], opts);
 }
 

@@ -11,12 +11,14 @@
  */
 import assert from "node:assert/strict";
 import {
+  assertShellInstalled,
   cli,
   exists,
   listDir,
   type ProcessResult,
   runScript,
   type Shell,
+  shellTest,
   type TempDir,
   usingTempDir,
   writeScenario,
@@ -68,6 +70,7 @@ interface ExecScriptOptions {
  * @returns The exec result and a reader for the recorded calls.
  */
 async function execScript(dir: TempDir, opts: ExecScriptOptions): Promise<Scripted> {
+  assertShellInstalled(opts.shell ?? "bash");
   await writeScenario(dir.path, "s.yaml", opts.yaml);
   for (const [name, content] of Object.entries(opts.files ?? {})) {
     await writeScenario(dir.path, name, content);
@@ -313,8 +316,9 @@ steps:
   },
 );
 
-Deno.test(
+shellTest(
   "verify labels group members [group:<name>] and unnamed groups group-N in text and json, and the soft-advance note names the group (GROUP-7, SCN-18, VERIFY-4, VERIFY-5, VERIFY-6, ICPT-12) in zsh",
+  ["zsh"],
   async () => {
     await using dir = await usingTempDir();
     await writeScenario(
@@ -408,8 +412,9 @@ cli_replay clean
 // 2. Captures
 // ---------------------------------------------------------------------------------------
 
-Deno.test(
+shellTest(
   "exec renders captures in later steps and in the capturing step's own first answer, keeps them across calls, and renders never-set captures as empty (CAP-1, CAP-2, CAP-3, CAP-5) in zsh",
+  ["zsh"],
   async () => {
     await using dir = await usingTempDir();
     const r = await execScript(dir, {
@@ -972,8 +977,9 @@ ${steps}`;
   },
 );
 
-Deno.test(
+shellTest(
   "deny_env_vars globs keep the YAML value, trace names each denied variable once without its value, CLI_REPLAY_* names are never denied (TPL-3, TPL-4, SEC-4, SEC-11, ICPT-15) in zsh",
+  ["zsh"],
   async () => {
     await using dir = await usingTempDir();
     const r = await execScript(dir, {

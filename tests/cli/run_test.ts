@@ -11,6 +11,7 @@ import {
   runScript,
   sh,
   SHELLS,
+  shellTest,
   startSession,
   usingTempDir,
   writeScenario,
@@ -37,14 +38,15 @@ function assertOk(r: ProcessResult, what: string): void {
   assert.equal(r.code, 0, `${what} failed (${r.code}):\n${r.stderr}\n${r.stdout}`);
 }
 
-Deno.test(
+shellTest(
   "run: eval in bash, zsh and sh activates the fakes, verify reports in text/json/junit, the EXIT trap cleans (RUN-1, RUN-4, RUN-6, RUN-9, ICPT-1, ICPT-8, ICPT-9, VERIFY-5, VERIFY-6, VERIFY-7)",
-  async (t) => {
+  SHELLS,
+  async (t, shells) => {
     const scenario = DEPLOY_SCENARIO.replace(
       `stdout: "{{ .cluster }} {{ .capture.sub }}\\n"`,
       `stdout: "{{ .cluster }} {{ .capture.sub }}\\n"\n      stderr: "pods listed\\n"\n      exit: 7`,
     );
-    for (const shell of SHELLS) {
+    for (const shell of shells) {
       await t.step(shell, async () => {
         await using dir = await usingTempDir();
         const path = await writeScenario(dir.path, "deploy.yaml", scenario);
@@ -194,10 +196,11 @@ rec v2junit cli_replay verify --format junit
   },
 );
 
-Deno.test(
+shellTest(
   "run: a scenario path with a space, a single quote, $ and a backtick works in every shell (RUN-5, SEC-7)",
-  async (t) => {
-    for (const shell of SHELLS) {
+  SHELLS,
+  async (t, shells) => {
+    for (const shell of shells) {
       await t.step(shell, async () => {
         await using dir = await usingTempDir();
         const path = await writeScenario(
@@ -227,12 +230,13 @@ cli_replay verify --format json || exit 93
   },
 );
 
-Deno.test(
+shellTest(
   "run: a hostile scenario directory and command name cannot inject shell code into eval, the shims or the trap (SEC-7, RUN-5, ICPT-1)",
-  async (t) => {
+  SHELLS,
+  async (t, shells) => {
     const weird = 'we\'ird $(touch PWNED) "x" `y` ; & | < >\n';
     const command = "a'b$(c)";
-    for (const shell of SHELLS) {
+    for (const shell of shells) {
       await t.step(shell, async () => {
         await using dir = await usingTempDir();
         // `c` and `y` would run if `$(c)` or `` `y` `` were ever evaluated.
@@ -282,10 +286,11 @@ cli_replay verify --format json
   },
 );
 
-Deno.test(
+shellTest(
   "run: a script that gets SIGTERM or SIGINT after eval stops there and its intercept dir is gone (RUN-6)",
-  async (t) => {
-    const cases = [...SHELLS.map((s) => [s, "TERM"] as const), ["bash", "INT"] as const];
+  SHELLS,
+  async (t, shells) => {
+    const cases = [...shells.map((s) => [s, "TERM"] as const), ["bash", "INT"] as const];
     for (const [shell, signal] of cases) {
       await t.step(`${shell} ${signal}`, async () => {
         await using dir = await usingTempDir();
@@ -315,10 +320,11 @@ touch after-signal
   },
 );
 
-Deno.test(
+shellTest(
   "run: the EXIT trap cleans up but keeps the script's exit status, also under set -e (RUN-6)",
-  async (t) => {
-    for (const shell of SHELLS) {
+  SHELLS,
+  async (t, shells) => {
+    for (const shell of shells) {
       await t.step(shell, async () => {
         await using dir = await usingTempDir();
         await writeScenario(

@@ -1,0 +1,38 @@
+/**
+ * The Deno permissions the cli-replay command needs (WAY-2), and the message for a run
+ * without one of them.
+ *
+ * @module
+ */
+
+/**
+ * The narrowest permission set under which every command works; the README's install line
+ * is `deno install -g -n cli-replay <these> jsr:@x/cli-replay/cli`:
+ * - `--allow-read`: scenarios, response files, session state anywhere the user points;
+ * - `--allow-write`: the session directory beside the scenario, report files, recordings;
+ * - `--allow-env`: `CLI_REPLAY_*`, `PATH`, and the variables that override `meta.vars`;
+ * - `--allow-run`: `exec` and `record` run the user's command (and shims re-invoke Deno);
+ * - `--allow-sys=uid`: the session directory must belong to the current user.
+ *
+ * Shims, record shims and the cleanup trap re-invoke Deno with their own flags.
+ */
+export const CLI_PERMISSIONS: readonly string[] = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-run",
+  "--allow-sys=uid",
+];
+
+/**
+ * The `cli-replay:` lines for an error that a missing Deno permission caused, or
+ * `undefined` for any other error.
+ *
+ * @param error What a command threw.
+ * @returns The message (ending in a newline), or `undefined`.
+ */
+export function missingPermissionMessage(error: unknown): string | undefined {
+  if (!(error instanceof Deno.errors.NotCapable)) return undefined;
+  return `cli-replay: missing Deno permission: ${error.message}\n` +
+    `  cli-replay needs ${CLI_PERMISSIONS.join(" ")} (or -A)\n`;
+}
