@@ -53,7 +53,7 @@ export {
   type ParseScenarioOptions,
   type SourcePosition,
 } from "./core/scenario_parse.ts";
-export { formatDiagnostic } from "./core/scenario_format.ts";
+export { formatDiagnostic } from "./core/scenario/format.ts";
 export { ScenarioError, StateError } from "./core/errors.ts";
 
 // Matching and stepping

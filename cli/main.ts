@@ -7,7 +7,7 @@
  */
 import { VERSION } from "../core/version.ts";
 import { ScenarioError } from "../core/errors.ts";
-import { formatDiagnostic } from "../core/scenario_format.ts";
+import { formatDiagnostic } from "../core/scenario/format.ts";
 import { parseFlag } from "../core/env_flags.ts";
 import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts";
 import { CliError } from "./errors.ts";

@@ -13,7 +13,7 @@ import {
   LeafStepSchema,
   type MetaDocument,
   MetaSchema,
-} from "./scenario_schema.ts";
+} from "./scenario/schema.ts";
 import type {
   Block,
   Content,
@@ -24,7 +24,7 @@ import type {
   Step,
   StepElement,
 } from "./types.ts";
-import { closest } from "./_suggest.ts";
+import { closest } from "./suggest.ts";
 import { parseDuration } from "./duration.ts";
 import { parseTemplate, templateCaptureIds, templateVarNames } from "./template.ts";
 import { compileGlob } from "./glob.ts";
@@ -1210,4 +1210,4 @@ function _sorted(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-export { formatDiagnostic } from "./scenario_format.ts";
+export { formatDiagnostic } from "./scenario/format.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MAX_STDIN_BYTES, parseScenario } from "../../core/scenario_parse.ts";
 import type { ParseResult } from "../../core/scenario_parse.ts";
-import { formatDiagnostic } from "../../core/scenario_format.ts";
+import { formatDiagnostic } from "../../core/scenario/format.ts";
 import type { Diagnostic, Scenario, Step } from "../../core/types.ts";
 
 /** Joins lines into YAML text with a final newline. */
