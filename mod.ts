@@ -52,7 +52,7 @@ export {
   parseScenario,
   type ParseScenarioOptions,
   type SourcePosition,
-} from "./core/scenario_parse.ts";
+} from "./core/scenario/parse.ts";
 export { formatDiagnostic } from "./core/scenario/format.ts";
 export { ScenarioError, StateError } from "./core/errors.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { MAX_STDIN_BYTES, parseScenario } from "../../core/scenario_parse.ts";
-import type { ParseResult } from "../../core/scenario_parse.ts";
-import { formatDiagnostic } from "../../core/scenario/format.ts";
-import type { Diagnostic, Scenario, Step } from "../../core/types.ts";
+import { MAX_STDIN_BYTES, parseScenario } from "../../../core/scenario/parse.ts";
+import type { ParseResult } from "../../../core/scenario/parse.ts";
+import { formatDiagnostic } from "../../../core/scenario/format.ts";
+import type { Diagnostic, Scenario, Step } from "../../../core/types.ts";
 
 /** Joins lines into YAML text with a final newline. */
 function yaml(...lines: string[]): string {

@@ -13,7 +13,7 @@ import {
   LeafStepSchema,
   type MetaDocument,
   MetaSchema,
-} from "./scenario/schema.ts";
+} from "./schema.ts";
 import type {
   Block,
   Content,
@@ -23,12 +23,12 @@ import type {
   Scenario,
   Step,
   StepElement,
-} from "./types.ts";
-import { closest } from "./suggest.ts";
-import { parseDuration } from "./duration.ts";
-import { parseTemplate, templateCaptureIds, templateVarNames } from "./template.ts";
-import { compileGlob } from "./glob.ts";
-import { classifyPatternElement } from "./argv_pattern.ts";
+} from "../types.ts";
+import { closest } from "../suggest.ts";
+import { parseDuration } from "../duration.ts";
+import { parseTemplate, templateCaptureIds, templateVarNames } from "../template.ts";
+import { compileGlob } from "../glob.ts";
+import { classifyPatternElement } from "../argv_pattern.ts";
 
 /** A 1-based source position. */
 export interface SourcePosition {
@@ -1210,4 +1210,4 @@ function _sorted(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-export { formatDiagnostic } from "./scenario/format.ts";
+export { formatDiagnostic } from "./format.ts";
