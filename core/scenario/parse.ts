@@ -2,7 +2,7 @@
  * Scenario loading and validation (SCN, all): YAML text in, a validated
  * {@linkcode Scenario} or every diagnostic out. Pure: no file system access.
  *
- * {@linkcode parseScenario} runs these stages over one {@linkcode ParseContext}, which
+ * {@linkcode parseScenario} runs these stages over one `ParseContext` (`_context.ts`), which
  * collects the diagnostics and the source positions. Each stage reports what is wrong
  * and hands on what it could read, so that one broken part hides nothing else:
  *

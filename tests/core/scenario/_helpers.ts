@@ -9,6 +9,7 @@ import { parseScenario } from "../../../core/scenario/parse.ts";
 import type { ParseResult } from "../../../core/scenario/parse.ts";
 import { formatDiagnostic } from "../../../core/scenario/format.ts";
 import type { Scenario, Step } from "../../../core/types.ts";
+
 /** Joins lines into YAML text with a final newline. */
 export function yaml(...lines: string[]): string {
   return lines.join("\n") + "\n";
