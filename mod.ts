@@ -52,8 +52,8 @@ export {
   parseScenario,
   type ParseScenarioOptions,
   type SourcePosition,
-} from "./core/scenario_parse.ts";
-export { formatDiagnostic } from "./core/scenario_format.ts";
+} from "./core/scenario/parse.ts";
+export { formatDiagnostic } from "./core/scenario/format.ts";
 export { ScenarioError, StateError } from "./core/errors.ts";
 
 // Matching and stepping

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Scenario, State } from "../core/types.ts";
-import { parseScenario } from "../core/scenario_parse.ts";
+import { parseScenario } from "../core/scenario/parse.ts";
 import { newState, stepCall } from "../core/engine.ts";
 
 /** The call every intercept benchmark makes: the scenario's last step. */

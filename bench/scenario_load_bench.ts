@@ -6,7 +6,7 @@
  * @module
  */
 import { COMPILED_FORMAT, decodeCompiled, encodeCompiled } from "../core/compiled.ts";
-import { parseScenario } from "../core/scenario_parse.ts";
+import { parseScenario } from "../core/scenario/parse.ts";
 import { VERSION } from "../core/version.ts";
 import { parseOrThrow, scenarioYaml } from "./_fixtures.ts";
 

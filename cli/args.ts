@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { closest } from "../core/_suggest.ts";
+import { closest } from "../core/suggest.ts";
 
 /** One option of a command. */
 export interface OptionSpec {

@@ -8,7 +8,7 @@ import type { Scenario, State, StepOutcome } from "../core/types.ts";
 import { needsStdin, newState, stepCall } from "../core/engine.ts";
 import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/outcome_report.ts";
 import { decideColor, ENV, parseFlag } from "../core/env_flags.ts";
-import { formatDiagnostic } from "../core/scenario_format.ts";
+import { formatDiagnostic } from "../core/scenario/format.ts";
 import { ScenarioError, StateError } from "../core/errors.ts";
 import { FileSystemError } from "../core/fs_failure.ts";
 import { STATE_DIR_ENV } from "../core/state_dir_choice.ts";

@@ -13,7 +13,8 @@ import {
   type RecordingMeta,
   recordingToScenarioYaml,
 } from "../core/recording.ts";
-import { formatDiagnostic, parseScenario } from "../core/scenario_parse.ts";
+import { parseScenario } from "../core/scenario/parse.ts";
+import { formatDiagnostic } from "../core/scenario/format.ts";
 import { writeFileAtomic } from "../effects/atomic_write.ts";
 import { isFsError, toFsError } from "../effects/fs_reason.ts";
 import {

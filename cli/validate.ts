@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { formatDiagnostic } from "../core/scenario_format.ts";
+import { formatDiagnostic } from "../core/scenario/format.ts";
 import { validateFiles } from "../effects/validate_files.ts";
 import { parseFormat } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Diagnostic } from "./types.ts";
-import { formatDiagnostic } from "./scenario_format.ts";
+import { formatDiagnostic } from "./scenario/format.ts";
 
 /** Thrown by {@linkcode loadScenario} and library helpers when a scenario is invalid or unreadable. */
 export class ScenarioError extends Error {

@@ -17,7 +17,7 @@ import { COMPILED_FORMAT, decodeCompiled, encodeCompiled } from "../core/compile
 import { VERSION } from "../core/version.ts";
 import { ScenarioError } from "../core/errors.ts";
 import type { Diagnostic } from "../core/types.ts";
-import type { SourcePosition } from "../core/scenario_parse.ts";
+import type { SourcePosition } from "../core/scenario/types.ts";
 import type { LoadedScenario } from "./scenario_file.ts";
 import { writeFileAtomicSync } from "./atomic_write.ts";
 import { fsReason } from "./fs_reason.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type ParseResult, parseScenario, type SourcePosition } from "../core/scenario_parse.ts";
+import { type ParseResult, parseScenario, type SourcePosition } from "../core/scenario/parse.ts";
 import { ScenarioError } from "../core/errors.ts";
 import type { Diagnostic, Scenario } from "../core/types.ts";
 import { parseTemplate, templateVarNames } from "../core/template.ts";

@@ -13,7 +13,7 @@ import {
   findAllowlistViolations,
   renderAllowlistViolation,
 } from "../core/allowlist.ts";
-import { formatDiagnostic } from "../core/scenario_format.ts";
+import { formatDiagnostic } from "../core/scenario/format.ts";
 import { CliError } from "../cli/errors.ts";
 import type { LoadedScenario } from "./scenario_file.ts";
 import { newSessionId, type SessionFiles, sessionFiles } from "./session_files.ts";

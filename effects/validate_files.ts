@@ -6,7 +6,7 @@
 import type { Diagnostic } from "../core/types.ts";
 import { effectiveAllowlist, findAllowlistViolations } from "../core/allowlist.ts";
 import { checkScenarioText } from "./scenario_file.ts";
-import { parseScenario } from "../core/scenario_parse.ts";
+import { parseScenario } from "../core/scenario/parse.ts";
 import { absolutePath } from "./session_files.ts";
 import { fsReason } from "./fs_reason.ts";
 

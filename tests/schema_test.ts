@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import { renderScenarioSchema, SCHEMA_URL } from "../tools/gen_schema.ts";
-import { buildScenarioJsonSchema } from "../core/scenario_schema.ts";
+import { buildScenarioJsonSchema } from "../core/scenario/schema.ts";
 
 type Json = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { buildScenarioJsonSchema } from "../core/scenario_schema.ts";
+import { buildScenarioJsonSchema } from "../core/scenario/schema.ts";
 
 /** Where the generated schema is checked in. */
 export const SCHEMA_URL: URL = new URL("../schema/scenario.schema.json", import.meta.url);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseScenario } from "../../core/scenario_parse.ts";
+import { parseScenario } from "../../core/scenario/parse.ts";
 import type { Scenario } from "../../core/types.ts";
 
 /**

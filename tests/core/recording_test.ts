@@ -11,7 +11,7 @@ import {
   renderRecordShim,
   sortRecordedCalls,
 } from "../../core/recording.ts";
-import { parseScenario } from "../../core/scenario_parse.ts";
+import { parseScenario } from "../../core/scenario/parse.ts";
 import { parseTemplate, renderTemplate } from "../../core/template.ts";
 import type { Content } from "../../core/types.ts";
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import { VERSION } from "./version.ts";
+import { VERSION } from "../version.ts";
 
 const durationText = "a duration such as 300ms, 1.5h or 1h30m (Go syntax)";
 

@@ -1,4 +1,4 @@
-/** "Did you mean" support (SCN-23). Private. */
+/** "Did you mean" suggestions for scenario keys (SCN-23) and command-line words (ERR-3). */
 
 /** Optimal-string-alignment Damerau–Levenshtein distance. */
 export function editDistance(a: string, b: string): number {

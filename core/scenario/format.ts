@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Diagnostic } from "./types.ts";
+import type { Diagnostic } from "../types.ts";
 
 /**
  * Formats a diagnostic as one SCN-22 line: `<file>:<line>:<col>: <path>: <message>`.
