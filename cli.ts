@@ -48,7 +48,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
  * cache, or a fake called offline would fail.
  */
 function _bundleDependency(): Promise<unknown> {
-  return import("./cli/intercept.bundle.js");
+  return import("./generated/intercept.bundle.js");
 }
 
 if (import.meta.main) Deno.exit(await runCli(Deno.args));

@@ -57,7 +57,7 @@ export { formatDiagnostic } from "./core/scenario/format.ts";
 export { ScenarioError, StateError } from "./core/errors.ts";
 
 // Matching and stepping
-export { explainArgvMismatch, matchArgv } from "./core/matcher.ts";
+export { explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
 export {
   type CallInput,
   type EffectiveVars,
@@ -67,51 +67,51 @@ export {
   type NewStateOptions,
   stepCall,
   type StepResult,
-} from "./core/engine.ts";
-export { parseState, serializeState } from "./core/state.ts";
+} from "./core/replay/engine.ts";
+export { parseState, serializeState } from "./core/replay/state.ts";
 export {
   createReplayEngine,
   type EngineCallOptions,
   type ReplayEngine,
   type ReplayEngineOptions,
-} from "./core/replay_engine.ts";
+} from "./core/replay/memory_engine.ts";
 
 // Verification and rendering
-export { stepLabel, verifyState, type VerifyStateOptions } from "./core/verify.ts";
-export { renderVerifyText, type VerifyTextOptions } from "./core/report_text.ts";
-export { renderVerifyJson } from "./core/report_json.ts";
-export { type JUnitOptions, renderJUnit } from "./core/report_junit.ts";
-export { renderTap, type TapOptions } from "./core/report_tap.ts";
-export { type GitHubOptions, renderGitHub } from "./core/report_github.ts";
-export { type OutcomeOptions, renderOutcome } from "./core/outcome_report.ts";
-export { formatArgv } from "./core/argv_display.ts";
+export { stepLabel, verifyState, type VerifyStateOptions } from "./core/replay/verify.ts";
+export { renderVerifyText, type VerifyTextOptions } from "./core/report/text.ts";
+export { renderVerifyJson } from "./core/report/json.ts";
+export { type JUnitOptions, renderJUnit } from "./core/report/junit.ts";
+export { renderTap, type TapOptions } from "./core/report/tap.ts";
+export { type GitHubOptions, renderGitHub } from "./core/report/github.ts";
+export { type OutcomeOptions, renderOutcome } from "./core/report/outcome.ts";
+export { formatArgv } from "./core/report/argv_display.ts";
 export {
   buildDryRunReport,
   type DryRunOptions,
   type DryRunReport,
   type DryRunStep,
   renderDryRun,
-} from "./core/dry_run.ts";
+} from "./core/report/dry_run.ts";
 export {
   type AllowlistViolation,
   effectiveAllowlist,
   findAllowlistViolations,
   renderAllowlistViolation,
-} from "./core/allowlist.ts";
+} from "./core/session/allowlist.ts";
 export {
   emitShellSetup,
   quotePosix,
   renderShim,
   type ShellSetupOptions,
   type ShimOptions,
-} from "./core/shell.ts";
+} from "./core/session/shell.ts";
 export {
   decideExecExitCode,
   type ExecEvent,
   type ExecFacts,
   type ExecPhase,
   nextExecPhase,
-} from "./core/exec_decision.ts";
+} from "./core/session/exec_exit.ts";
 
 // Recording
 export {
@@ -119,18 +119,18 @@ export {
   type RecordedCall,
   type RecordingMeta,
   recordingToScenarioYaml,
-} from "./core/recording.ts";
+} from "./core/record/recording.ts";
 
 // Effects for test suites
-export { loadScenario } from "./effects/scenario_file.ts";
-export { validateFiles, type ValidationReport } from "./effects/validate_files.ts";
+export { loadScenario } from "./effects/scenario/file.ts";
+export { validateFiles, type ValidationReport } from "./effects/scenario/validate_files.ts";
 export {
   assertReplayPassed,
   type ReplayRun,
   runWithScenario,
   type RunWithScenarioOptions,
   type ScenarioSource,
-} from "./effects/run_with_scenario.ts";
+} from "./effects/exec/run_with_scenario.ts";
 
 // Run as the main module (`deno run jsr:@x/cli-replay …`), this module is the CLI. The
 // import is dynamic, so importing the library loads no CLI code.

@@ -6,7 +6,7 @@
  */
 import type { Scenario, State } from "../core/types.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
-import { newState, stepCall } from "../core/engine.ts";
+import { newState, stepCall } from "../core/replay/engine.ts";
 
 /** The call every intercept benchmark makes: the scenario's last step. */
 export const LAST_ARGV: readonly string[] = ["git", "status"];

@@ -5,11 +5,11 @@
  * @module
  */
 import type { Scenario, State } from "../core/types.ts";
-import { stepCall } from "../core/engine.ts";
-import { parseState, serializeState } from "../core/state.ts";
-import { verifyState } from "../core/verify.ts";
-import { renderVerifyJson } from "../core/report_json.ts";
-import { renderJUnit } from "../core/report_junit.ts";
+import { stepCall } from "../core/replay/engine.ts";
+import { parseState, serializeState } from "../core/replay/state.ts";
+import { verifyState } from "../core/replay/verify.ts";
+import { renderVerifyJson } from "../core/report/json.ts";
+import { renderJUnit } from "../core/report/junit.ts";
 import {
   freshState,
   groupScenarioYaml,

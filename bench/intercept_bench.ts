@@ -13,11 +13,11 @@
  * @module
  */
 import type { State } from "../core/types.ts";
-import { stepCall } from "../core/engine.ts";
+import { stepCall } from "../core/replay/engine.ts";
 import { runWithScenario } from "../mod.ts";
-import { sessionFiles } from "../effects/session_files.ts";
-import { readCompiled } from "../effects/compiled_store.ts";
-import { updateState } from "../effects/state_store.ts";
+import { sessionFiles } from "../effects/session/files.ts";
+import { readCompiled } from "../effects/scenario/compiled_store.ts";
+import { updateState } from "../effects/session/state_store.ts";
 import {
   HUGE_MAX,
   LAST_ARGV,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { COMPILED_FORMAT, decodeCompiled, encodeCompiled } from "../core/compiled.ts";
+import { COMPILED_FORMAT, decodeCompiled, encodeCompiled } from "../core/scenario/compiled.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
 import { VERSION } from "../core/version.ts";
 import { parseOrThrow, scenarioYaml } from "./_fixtures.ts";

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { buildDryRunReport, renderDryRun } from "../core/dry_run.ts";
-import { readScenarioCached } from "../effects/scenario_cache.ts";
-import { checkSessionRules, parseCommandList } from "../effects/session_setup.ts";
+import { buildDryRunReport, renderDryRun } from "../core/report/dry_run.ts";
+import { readScenarioCached } from "../effects/scenario/cache.ts";
+import { checkSessionRules, parseCommandList } from "../effects/session/setup.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";

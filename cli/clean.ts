@@ -4,12 +4,16 @@
  *
  * @module
  */
-import { parseState } from "../core/state.ts";
-import { absolutePath, sessionFiles } from "../effects/session_files.ts";
-import { removeSession } from "../effects/session_setup.ts";
-import { isConfinedInterceptDir, sweepExpiredSessions } from "../effects/ttl_sweep.ts";
+import { parseState } from "../core/replay/state.ts";
+import { absolutePath, sessionFiles } from "../effects/session/files.ts";
+import { removeSession } from "../effects/session/setup.ts";
+import { isConfinedInterceptDir, sweepExpiredSessions } from "../effects/session/ttl_sweep.ts";
 import { fsReason } from "../effects/fs_reason.ts";
-import { findStateDirs, otherStateDirs, readStateLocationEnv } from "../effects/state_location.ts";
+import {
+  findStateDirs,
+  otherStateDirs,
+  readStateLocationEnv,
+} from "../effects/session/state_location.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag, scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { warn, writeErr } from "./output.ts";

@@ -4,15 +4,15 @@
  *
  * @module
  */
-import { decideExecExitCode, signalNumber } from "../core/exec_decision.ts";
-import { quoteIfNeeded } from "../core/shell.ts";
-import { renderVerifyText } from "../core/report_text.ts";
-import { readScenarioCached } from "../effects/scenario_cache.ts";
+import { decideExecExitCode, signalNumber } from "../core/session/exec_exit.ts";
+import { quoteIfNeeded } from "../core/session/shell.ts";
+import { renderVerifyText } from "../core/report/text.ts";
+import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { FileSystemError } from "../core/fs_failure.ts";
-import { writeFileAtomic } from "../effects/atomic_write.ts";
+import { writeFileAtomic } from "../effects/fs.ts";
 import { toFsError } from "../effects/fs_reason.ts";
-import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec_session.ts";
-import { parseCommandList } from "../effects/session_setup.ts";
+import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec/exec_session.ts";
+import { parseCommandList } from "../effects/session/setup.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { parseDuration } from "../core/duration.ts";
-import { ENV } from "../core/env_flags.ts";
+import { parseDuration } from "../core/lang/duration.ts";
+import { ENV } from "../core/env.ts";
 import { CliError } from "./errors.ts";
 
 /** Parses a duration flag or throws the ERR-5 message. */

@@ -5,24 +5,24 @@
  * @module
  */
 import type { Scenario, State, StepOutcome } from "../core/types.ts";
-import { needsStdin, newState, stepCall } from "../core/engine.ts";
-import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/outcome_report.ts";
-import { decideColor, ENV, parseFlag } from "../core/env_flags.ts";
+import { needsStdin, newState, stepCall } from "../core/replay/engine.ts";
+import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/report/outcome.ts";
+import { decideColor, ENV, parseFlag } from "../core/env.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
 import { ScenarioError, StateError } from "../core/errors.ts";
 import { FileSystemError } from "../core/fs_failure.ts";
-import { STATE_DIR_ENV } from "../core/state_dir_choice.ts";
-import { absolutePath, dirnameOf, sessionFiles, sha256Hex } from "../effects/session_files.ts";
-import type { SessionFiles } from "../effects/session_files.ts";
-import { readCompiled, writeCompiled } from "../effects/compiled_store.ts";
-import { updateState } from "../effects/state_store.ts";
+import { STATE_DIR_ENV } from "../core/session/state_dir_choice.ts";
+import { absolutePath, dirnameOf, sessionFiles, sha256Hex } from "../effects/session/files.ts";
+import type { SessionFiles } from "../effects/session/files.ts";
+import { readCompiled, writeCompiled } from "../effects/scenario/compiled_store.ts";
+import { updateState } from "../effects/session/state_store.ts";
 import {
   ensureSessionStateDir,
   findSessionFiles,
   prepareStateDir,
   readStateLocationEnv,
   type StateLocationEnv,
-} from "../effects/state_location.ts";
+} from "../effects/session/state_location.ts";
 import { describeOsError, fsReason, toFsError } from "../effects/fs_reason.ts";
 
 const MAX_STDIN = 1024 * 1024;
@@ -156,7 +156,7 @@ async function _loadScenario(
     return { scenario: compiled.scenario, hash };
   }
   // The scenario is new or was edited: the only case that loads the YAML parser.
-  const { checkScenarioText } = await import("../effects/scenario_file.ts");
+  const { checkScenarioText } = await import("../effects/scenario/file.ts");
   const checked = await checkScenarioText(
     new TextDecoder().decode(bytes),
     files.scenarioPath,

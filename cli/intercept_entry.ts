@@ -1,5 +1,5 @@
 /**
- * Entry point of the intercept bundle (`cli/intercept.bundle.js`, built by
+ * Entry point of the intercept bundle (`generated/intercept.bundle.js`, built by
  * `deno task bundle`): the hot path as one pre-built module, so a faked call loads one
  * file instead of the whole module graph. Accepts the `__intercept` word for symmetry
  * with `cli.ts`.

@@ -9,7 +9,7 @@ import { VERSION } from "../core/version.ts";
 import { ScenarioError } from "../core/errors.ts";
 import { FileSystemError } from "../core/fs_failure.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
-import { parseFlag } from "../core/env_flags.ts";
+import { parseFlag } from "../core/env.ts";
 import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts";
 import { describeOsError } from "../effects/fs_reason.ts";
 import { CliError } from "./errors.ts";

@@ -12,17 +12,17 @@ import {
   type RecordedCall,
   type RecordingMeta,
   recordingToScenarioYaml,
-} from "../core/recording.ts";
+} from "../core/record/recording.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
-import { writeFileAtomic } from "../effects/atomic_write.ts";
+import { writeFileAtomic } from "../effects/fs.ts";
 import { isFsError, toFsError } from "../effects/fs_reason.ts";
 import {
   recordDirect,
   type RecordSessionResult,
   RecordStartError,
   recordWithShims,
-} from "../effects/record_session.ts";
+} from "../effects/record/session.ts";
 import { CliError } from "./errors.ts";
 import { warn, writeErr } from "./output.ts";
 

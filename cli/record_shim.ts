@@ -5,7 +5,7 @@
  * @module
  */
 
-import { execRecordShim } from "../effects/record_shim.ts";
+import { execRecordShim } from "../effects/record/shim.ts";
 import { writeErr } from "./output.ts";
 
 const USAGE =

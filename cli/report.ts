@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { renderVerifyText } from "../core/report_text.ts";
-import { renderVerifyJson } from "../core/report_json.ts";
-import { renderJUnit } from "../core/report_junit.ts";
-import { renderTap } from "../core/report_tap.ts";
-import { renderGitHub } from "../core/report_github.ts";
+import { renderVerifyText } from "../core/report/text.ts";
+import { renderVerifyJson } from "../core/report/json.ts";
+import { renderJUnit } from "../core/report/junit.ts";
+import { renderTap } from "../core/report/tap.ts";
+import { renderGitHub } from "../core/report/github.ts";
 import type { VerifyResult } from "../core/types.ts";
 import type { REPORT_FORMATS } from "./flags.ts";
 

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { emitShellSetup } from "../core/shell.ts";
-import { ENV } from "../core/env_flags.ts";
-import { readScenarioCached } from "../effects/scenario_cache.ts";
-import { absolutePath } from "../effects/session_files.ts";
-import { findSessionFiles } from "../effects/state_location.ts";
-import { parseCommandList, setupSession } from "../effects/session_setup.ts";
+import { emitShellSetup } from "../core/session/shell.ts";
+import { ENV } from "../core/env.ts";
+import { readScenarioCached } from "../effects/scenario/cache.ts";
+import { absolutePath } from "../effects/session/files.ts";
+import { findSessionFiles } from "../effects/session/state_location.ts";
+import { parseCommandList, setupSession } from "../effects/session/setup.ts";
 import { CliError } from "./errors.ts";
 import { dryRun } from "./_dry_run.ts";
 import { parseDurationFlag } from "./flags.ts";

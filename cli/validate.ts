@@ -4,7 +4,7 @@
  * @module
  */
 import { formatDiagnostic } from "../core/scenario/format.ts";
-import { validateFiles } from "../effects/validate_files.ts";
+import { validateFiles } from "../effects/scenario/validate_files.ts";
 import { parseFormat } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { verifyState } from "../core/verify.ts";
+import { verifyState } from "../core/replay/verify.ts";
 import type { State } from "../core/types.ts";
 import { StateError } from "../core/errors.ts";
-import { readScenarioCached } from "../effects/scenario_cache.ts";
-import { locateSessionFiles } from "../effects/state_location.ts";
-import { readState } from "../effects/state_store.ts";
+import { readScenarioCached } from "../effects/scenario/cache.ts";
+import { locateSessionFiles } from "../effects/session/state_location.ts";
+import { readState } from "../effects/session/state_store.ts";
 import { toFsError } from "../effects/fs_reason.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";

@@ -3,9 +3,9 @@
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url);
-const BUNDLE = new URL("cli/intercept.bundle.js", ROOT);
+const BUNDLE = new URL("generated/intercept.bundle.js", ROOT);
 
-Deno.test("cli/intercept.bundle.js is up to date with the sources (run `deno task bundle`)", async () => {
+Deno.test("generated/intercept.bundle.js is up to date with the sources (run `deno task bundle`)", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const out = await new Deno.Command(Deno.execPath(), {
@@ -16,7 +16,7 @@ Deno.test("cli/intercept.bundle.js is up to date with the sources (run `deno tas
         "deno",
         "--minify",
         "--external",
-        "../effects/scenario_file.ts",
+        "../effects/scenario/file.ts",
         "-o",
         `${dir}/intercept.bundle.js`,
         new URL("cli/intercept_entry.ts", ROOT).pathname,
@@ -26,7 +26,10 @@ Deno.test("cli/intercept.bundle.js is up to date with the sources (run `deno tas
     assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
     const fresh = await Deno.readTextFile(`${dir}/intercept.bundle.js`);
     const checkedIn = await Deno.readTextFile(BUNDLE);
-    assert.ok(fresh === checkedIn, "cli/intercept.bundle.js is stale: run `deno task bundle`");
+    assert.ok(
+      fresh === checkedIn,
+      "generated/intercept.bundle.js is stale: run `deno task bundle`",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -36,5 +39,5 @@ Deno.test("the intercept bundle imports no npm: or node: module and keeps the pa
   const text = await Deno.readTextFile(BUNDLE);
   assert.doesNotMatch(text, /["'](npm|node):/);
   assert.doesNotMatch(text, /from\s*["']yaml["']|from\s*["']zod["']/);
-  assert.match(text, /import\("\.\.\/effects\/scenario_file\.ts"\)/);
+  assert.match(text, /import\("\.\.\/effects\/scenario\/file\.ts"\)/);
 });

@@ -90,7 +90,7 @@ Deno.test(
     );
     assert.deepEqual(cliCode.map(graph.chain), [], "CLI code loaded by importing mod.ts");
     // The walk saw the library, and the whole graph does hold the CLI: not vacuous.
-    for (const rel of ["mod.ts", "core/engine.ts", "effects/run_with_scenario.ts"]) {
+    for (const rel of ["mod.ts", "core/replay/engine.ts", "effects/exec/run_with_scenario.ts"]) {
       assert.ok(graph.loaded.has(`${base}${rel}`), `the walk visited ${rel}`);
     }
     for (const rel of ["cli.ts", "cli/main.ts"]) {

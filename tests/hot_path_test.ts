@@ -17,7 +17,7 @@ Deno.test(
     const { graph, forbidden } = await forbiddenFrom("cli/intercept_entry.ts");
     assert.deepEqual(forbidden, [], "npm:/node: modules on the hot path");
     const base = new URL("../", import.meta.url).href;
-    for (const rel of ["cli/intercept_entry.ts", "cli/intercept.ts", "core/engine.ts"]) {
+    for (const rel of ["cli/intercept_entry.ts", "cli/intercept.ts", "core/replay/engine.ts"]) {
       assert.ok(graph.loaded.has(new URL(rel, base).href), `the walk visited ${rel}`);
     }
     // The graph does contain npm modules (behind dynamic imports), so the check is not vacuous.

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseTemplate, templateCaptureIds } from "../template.ts";
+import { parseTemplate, templateCaptureIds } from "../lang/template.ts";
 import type { Step } from "../types.ts";
 import type { ParseContext } from "./_context.ts";
 import type { StepDraft } from "./_layout.ts";

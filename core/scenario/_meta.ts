@@ -6,8 +6,8 @@
  * @module
  */
 import { z } from "zod";
-import { compileGlob } from "../glob.ts";
-import { parseDuration } from "../duration.ts";
+import { compileGlob } from "../lang/glob.ts";
+import { parseDuration } from "../lang/duration.ts";
 import { type MetaDocument, MetaSchema } from "./schema.ts";
 import type { ParseContext } from "./_context.ts";
 import { type Cut, validateSalvaging } from "./_salvage.ts";

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { classifyPatternElement } from "../argv_pattern.ts";
-import { parseDuration } from "../duration.ts";
-import { parseTemplate, templateVarNames } from "../template.ts";
+import { classifyPatternElement } from "../lang/argv_pattern.ts";
+import { parseDuration } from "../lang/duration.ts";
+import { parseTemplate, templateVarNames } from "../lang/template.ts";
 import type { Content, Respond, Step } from "../types.ts";
 import type { LeafStepDocument } from "./schema.ts";
 import type { ParseContext } from "./_context.ts";

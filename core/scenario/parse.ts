@@ -20,7 +20,7 @@
  * @module
  */
 import { z } from "zod";
-import { parseDuration } from "../duration.ts";
+import { parseDuration } from "../lang/duration.ts";
 import type { Diagnostic, Scenario, Step } from "../types.ts";
 import type { MetaDocument } from "./schema.ts";
 import { ParseContext } from "./_context.ts";

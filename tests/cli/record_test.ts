@@ -1,7 +1,7 @@
 // Integration tests of `cli-replay record` and `__record-shim` with real processes (REC-1..12).
 import assert from "node:assert/strict";
 import { parseScenario } from "../../core/scenario/parse.ts";
-import { parseTemplate, renderTemplate } from "../../core/template.ts";
+import { parseTemplate, renderTemplate } from "../../core/lang/template.ts";
 import type { Content, Scenario } from "../../core/types.ts";
 import {
   CLI,

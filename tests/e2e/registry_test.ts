@@ -155,7 +155,7 @@ Deno.test(
     // Unchanged files are served byte for byte.
     assert.deepEqual(pkg.files.get("/LICENSE"), await Deno.readFile(`${ROOT}/LICENSE`));
     assert.equal(contentType("/mod.ts"), "application/typescript; charset=utf-8");
-    assert.equal(contentType("/cli/intercept.bundle.js"), "text/javascript; charset=utf-8");
+    assert.equal(contentType("/generated/intercept.bundle.js"), "text/javascript; charset=utf-8");
   },
 );
 
@@ -178,7 +178,7 @@ Deno.test(
     const deno = (args: string[], cwd = work.path) => runFile(DENO, args, { cwd, env });
     const bash = (script: string, extra: Record<string, string | undefined> = {}) =>
       runFile("bash", ["-c", script], { cwd: work.path, env: { ...env, ...extra } });
-    const bundleUrl = `${registry.url}@x/cli-replay/${VERSION}/cli/intercept.bundle.js`;
+    const bundleUrl = `${registry.url}@x/cli-replay/${VERSION}/generated/intercept.bundle.js`;
     let formats: string[] = [];
 
     const script = "git status && kubectl get pods -n prod-web; test $? -eq 3";

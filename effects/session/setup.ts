@@ -1,0 +1,220 @@
+/**
+ * Starting and removing a replay session (RUN-1 steps 2–8, EXEC-2 Setup and Cleanup):
+ * checks, `.cli-replay`, intercept dir with shims, compiled scenario and fresh state.
+ * Anything created is removed again when a later step fails.
+ *
+ * @module
+ */
+import type { Scenario } from "../../core/types.ts";
+import { newState } from "../../core/replay/engine.ts";
+import { renderShim } from "../../core/session/shell.ts";
+import {
+  effectiveAllowlist,
+  findAllowlistViolations,
+  renderAllowlistViolation,
+} from "../../core/session/allowlist.ts";
+import { formatDiagnostic } from "../../core/scenario/format.ts";
+import { CliError } from "../../cli/errors.ts";
+import type { LoadedScenario } from "../scenario/file.ts";
+import { newSessionId, type SessionFiles, sessionFiles } from "./files.ts";
+import { STATE_DIR_HINTS } from "./state_dir.ts";
+import { prepareStateDir, readStateLocationEnv, type StateLocationEnv } from "./state_location.ts";
+import { toFsError } from "../fs_reason.ts";
+import { removeStateFiles, writeState } from "./state_store.ts";
+import { writeCompiled } from "../scenario/compiled_store.ts";
+import { selfCommand } from "./self_command.ts";
+import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
+
+/** Options of {@linkcode setupSession}. */
+export interface SetupOptions {
+  /** `--allowed-commands`, parsed. @default {[]} */
+  allowedCommands?: readonly string[];
+  /** `--max-delay` in ms; 0 = no cap. @default {300000} */
+  maxDelayMs?: number;
+  /** `--max-delay` as written, for messages. @default {"5m"} */
+  maxDelay?: string;
+  /** Receives warnings and status lines. @default {() => {}} */
+  onMessage?: (line: string) => void;
+  /** Current time. @default {new Date()} */
+  now?: Date;
+  /** Where session files may go. @default {readStateLocationEnv()} */
+  locationEnv?: StateLocationEnv;
+}
+
+/** A session that was set up. */
+export interface ReplaySession {
+  /** The loaded scenario. */
+  readonly loaded: LoadedScenario;
+  /** The session's files. */
+  readonly files: SessionFiles;
+  /** The session id. */
+  readonly sessionId: string;
+  /** The self command embedded in shims and the cleanup trap. */
+  readonly selfCommand: readonly string[];
+}
+
+/** Parses `--allowed-commands`: comma-separated, trimmed, empty items dropped. */
+export function parseCommandList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/**
+ * Checks delays against `--max-delay` and the allowlist (RUN-1 step 4, RUN-12, SEC-2).
+ *
+ * @throws {CliError} With every violation.
+ */
+export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions): void {
+  const scenario = loaded.scenario;
+  const cap = options.maxDelayMs ?? 5 * 60 * 1000;
+  const problems: string[] = [];
+  if (cap > 0) {
+    for (const step of scenario.steps) {
+      if (step.respond.delayMs > cap) {
+        const path = `${step.yamlPath}.respond.delay`;
+        const pos = loaded.positions.get(path);
+        problems.push(
+          `cli-replay: ${
+            formatDiagnostic({
+              file: loaded.file,
+              line: pos?.line ?? 0,
+              column: pos?.column ?? 0,
+              path,
+              message: `${step.respond.delay} exceeds --max-delay ${options.maxDelay ?? "5m"}`,
+              severity: "error",
+            })
+          }`,
+        );
+      }
+    }
+  }
+  const allow = effectiveAllowlist(scenario.meta.allowedCommands, options.allowedCommands ?? []);
+  for (const v of findAllowlistViolations(scenario, allow)) {
+    problems.push(renderAllowlistViolation(v, scenario, allow ?? []).trimEnd());
+  }
+  if (problems.length > 0) throw new CliError(problems.join("\n"));
+}
+
+async function _removeTree(path: string): Promise<void> {
+  try {
+    await Deno.remove(path, { recursive: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/**
+ * Creates a session: checks, `.cli-replay`, TTL sweep, intercept dir with one shim per
+ * command, compiled scenario, fresh state. Requires read, write and env permissions.
+ *
+ * @param loaded The validated scenario.
+ * @param options Flags.
+ * @returns The session.
+ * @throws {CliError} On a rule violation.
+ * @throws {FileSystemError} When the session files cannot be written (unsafe state directory,
+ * full disk, …); what was created is removed again.
+ */
+export async function setupSession(
+  loaded: LoadedScenario,
+  options: SetupOptions = {},
+): Promise<ReplaySession> {
+  checkSessionRules(loaded, options);
+  const scenario: Scenario = loaded.scenario;
+  const location = await prepareStateDir(
+    loaded.absPath,
+    options.locationEnv ?? readStateLocationEnv(),
+  );
+  if (location.notice !== undefined) options.onMessage?.(`cli-replay: ${location.notice}`);
+  if (scenario.meta.ttlMs !== undefined) {
+    const swept = await sweepExpiredSessions(location.dir, scenario.meta.ttlMs, {
+      now: options.now ?? new Date(),
+      onWarning: (w) => options.onMessage?.(`cli-replay: warning: ${w}`),
+    });
+    if (swept.cleaned > 0) {
+      options.onMessage?.(`cli-replay: cleaned ${swept.cleaned} expired sessions`);
+    }
+  }
+  const sessionId = newSessionId();
+  const files = await sessionFiles(loaded.absPath, sessionId, location.dir);
+  const self = selfCommand({ mode: "intercept", writeDir: files.stateDir });
+  let created = false;
+  const step = async (action: string, path: string, work: () => unknown) => {
+    try {
+      await work();
+    } catch (error) {
+      throw toFsError(error, { action, path, hints: STATE_DIR_HINTS });
+    }
+  };
+  try {
+    await step("create intercept directory", files.interceptDir, async () => {
+      await Deno.mkdir(files.interceptDir, { mode: 0o700 });
+      created = true;
+      await Deno.chmod(files.interceptDir, 0o700);
+    });
+    for (const command of scenario.commands) {
+      const shimPath = `${files.interceptDir}/${command}`;
+      await step("write shim", shimPath, async () => {
+        await Deno.writeTextFile(
+          shimPath,
+          renderShim({
+            command,
+            selfCommand: self,
+            scenarioPath: files.scenarioPath,
+            sessionId,
+            stateDir: files.stateDir,
+          }),
+          { mode: 0o700, createNew: true },
+        );
+        await Deno.chmod(shimPath, 0o700);
+      });
+    }
+    await step("write compiled scenario", files.compiled, () =>
+      writeCompiled(files.compiled, {
+        scenario,
+        hash: loaded.hash,
+        size: loaded.size,
+        mtimeMs: loaded.mtimeMs,
+      }));
+    await step("write state file", files.state, () =>
+      writeState(
+        files.state,
+        newState(scenario, {
+          scenarioPath: files.scenarioPath,
+          scenarioHash: loaded.hash,
+          now: options.now ?? new Date(),
+          interceptDir: files.interceptDir,
+        }),
+      ));
+  } catch (error) {
+    if (created) await _removeTree(files.interceptDir).catch(() => {});
+    await removeStateFiles(files).catch(() => {});
+    throw error;
+  }
+  return {
+    loaded,
+    files,
+    sessionId,
+    selfCommand: selfCommand({ mode: "full" }),
+  };
+}
+
+/**
+ * Removes a session's intercept dir, state, compiled and lock files. Idempotent. The
+ * intercept dir is removed only when it is a direct child of `.cli-replay` (CLEAN-7,
+ * SEC-8): a session id such as `<id>/../../x` never reaches outside.
+ *
+ * @param files The session's files.
+ * @returns Whether the intercept dir existed (and was removed).
+ */
+export async function removeSession(files: SessionFiles): Promise<boolean> {
+  let existed = false;
+  if (files.sessionId !== "" && isConfinedInterceptDir(files.stateDir, files.interceptDir)) {
+    try {
+      await Deno.lstat(files.interceptDir);
+      existed = true;
+    } catch { /* already gone */ }
+    await _removeTree(files.interceptDir);
+  }
+  await removeStateFiles(files);
+  return existed;
+}
