@@ -100,7 +100,9 @@ export {
 } from "./core/session/allowlist.ts";
 export {
   emitShellSetup,
+  type InterceptShimOptions,
   quotePosix,
+  type RecordShimOptions,
   renderShim,
   type ShellSetupOptions,
   type ShimOptions,
@@ -114,12 +116,9 @@ export {
 } from "./core/session/exec_exit.ts";
 
 // Recording
-export {
-  parseRecordingLog,
-  type RecordedCall,
-  type RecordingMeta,
-  recordingToScenarioYaml,
-} from "./core/record/recording.ts";
+export { type InsertPoint } from "./core/record/insert_point.ts";
+export { parseRecordingLog, type RecordedCall } from "./core/record/log.ts";
+export { type RecordingMeta, recordingToScenarioYaml } from "./core/record/scenario_writer.ts";
 
 // Effects for test suites
 export { loadScenario } from "./effects/scenario/file.ts";

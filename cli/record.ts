@@ -6,13 +6,9 @@
  * @module
  */
 
-import {
-  defaultRecordingName,
-  parseRecordCommands,
-  type RecordedCall,
-  type RecordingMeta,
-  recordingToScenarioYaml,
-} from "../core/record/recording.ts";
+import { defaultRecordingName, parseRecordCommands } from "../core/record/flags.ts";
+import type { RecordedCall } from "../core/record/log.ts";
+import { type RecordingMeta, recordingToScenarioYaml } from "../core/record/scenario_writer.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
 import { writeFileAtomic } from "../effects/fs.ts";

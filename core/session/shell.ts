@@ -32,8 +32,8 @@ export function quoteIfNeeded(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : quotePosix(word);
 }
 
-/** Options of {@linkcode renderShim}. */
-export interface ShimOptions {
+/** Options of a replay shim: it forwards the call to `__intercept` (ICPT-1). */
+export interface InterceptShimOptions {
   /** The faked command name (a plain file name, SCN-13). */
   command: string;
   /** The self command (RUN-6) that re-invokes this cli-replay. */
@@ -44,10 +44,32 @@ export interface ShimOptions {
   sessionId: string;
   /** The session's state directory, passed as `--state-dir` so the fake need not look for it. */
   stateDir?: string;
+  /**
+   * The log of `exec --record missing` (RECM-1), passed as `--record-log`: a call that
+   * matches no step runs the real command and is logged there.
+   */
+  recordLog?: string;
 }
 
+/** Options of a record shim: it runs the real command under `__record-shim` (REC-4). */
+export interface RecordShimOptions {
+  /** The recorded command's name (a plain file name, SCN-13). */
+  command: string;
+  /** The self command that re-invokes this cli-replay. */
+  selfCommand: readonly string[];
+  /** Absolute path of the recording log. */
+  logPath: string;
+  /** Absolute path of the record shim dir (skipped when resolving the real command). */
+  shimDir: string;
+}
+
+/** Options of {@linkcode renderShim}: a replay shim, or a record shim (with `logPath`). */
+export type ShimOptions = InterceptShimOptions | RecordShimOptions;
+
 /**
- * Renders the `/bin/sh` shim that forwards one faked command to `__intercept` (ICPT-1).
+ * Renders the `/bin/sh` shim for one command (ICPT-1): `exec` of the self command with
+ * `__intercept` (a replay shim) or `__record-shim` (a record shim, REC-4) and the command's
+ * name, every embedded word single-quoted (SEC-7), then `"$@"`.
  *
  * @example Usage
  * ```ts
@@ -59,27 +81,39 @@ export interface ShimOptions {
  * });
  * assert.match(text, /^#!\/bin\/sh\n/);
  * assert.match(text, /'__intercept' '--scenario' '\/p\/s.yaml'/);
+ * const record = renderShim({
+ *   command: "kubectl", selfCommand: ["/bin/cli-replay"],
+ *   logPath: "/tmp/r/recording.jsonl", shimDir: "/tmp/r/bin",
+ * });
+ * assert.match(record, /'__record-shim' '--log' '\/tmp\/r\/recording.jsonl'/);
  * ```
  *
  * @param opts What to embed.
  * @returns The shim's text, ending with a newline.
  */
 export function renderShim(opts: ShimOptions): string {
-  const words = [
-    ...opts.selfCommand,
-    "__intercept",
-    ...(opts.stateDir !== undefined ? ["--state-dir", opts.stateDir] : []),
-    "--scenario",
-    opts.scenarioPath,
-    "--session",
-    opts.sessionId,
-    "--",
-    opts.command,
-  ];
+  let words: string[];
+  let comment: string;
+  if ("logPath" in opts) {
+    words = ["__record-shim", "--log", opts.logPath, "--shim-dir", opts.shimDir];
+    comment = `record shim for '${opts.command}'`;
+  } else {
+    words = [
+      "__intercept",
+      ...(opts.stateDir !== undefined ? ["--state-dir", opts.stateDir] : []),
+      ...(opts.recordLog !== undefined ? ["--record-log", opts.recordLog] : []),
+      "--scenario",
+      opts.scenarioPath,
+      "--session",
+      opts.sessionId,
+    ];
+    comment = `shim for '${opts.command}' (session ${opts.sessionId})`;
+  }
+  const all = [...opts.selfCommand, ...words, "--", opts.command];
   return [
     "#!/bin/sh",
-    `# cli-replay shim for '${opts.command}' (session ${opts.sessionId}); generated, do not edit`,
-    `exec ${words.map(quotePosix).join(" ")} "$@"`,
+    `# cli-replay ${comment}; generated, do not edit`,
+    `exec ${all.map(quotePosix).join(" ")} "$@"`,
     "",
   ].join("\n");
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { renderRecordShim } from "../../core/record/recording.ts";
+import { renderShim } from "../../core/session/shell.ts";
 import { createRecordingLog } from "./log.ts";
 import { toFsError } from "../fs_reason.ts";
 
@@ -70,7 +70,7 @@ export async function createRecordDir(options: RecordDirOptions): Promise<Record
     await Deno.mkdir(binDir, { mode: 0o700 });
     await createRecordingLog(logPath);
     for (const command of options.commands) {
-      const text = renderRecordShim({
+      const text = renderShim({
         command,
         selfCommand: options.selfCommand,
         logPath,

@@ -9,7 +9,7 @@ import {
   encodeRecordingLine,
   parseRecordingLog,
   type RecordedCall,
-} from "../../core/record/recording.ts";
+} from "../../core/record/log.ts";
 
 /** The lock file that guards `logPath`. */
 export function recordingLockPath(logPath: string): string {

@@ -1,12 +1,12 @@
 /**
  * `cli-replay record`, the effects: run the command in direct mode (REC-3) or under record
  * shims (REC-4) and collect what was recorded. Every decision about the result is left to
- * the caller and to `core/record/recording.ts`.
+ * the caller and to `core/record/`.
  *
  * @module
  */
 
-import type { RecordedCall } from "../../core/record/recording.ts";
+import type { RecordedCall } from "../../core/record/log.ts";
 import { createRecordDir } from "./dir.ts";
 import { teeStream } from "./io.ts";
 import { readRecordingLog } from "./log.ts";

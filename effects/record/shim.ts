@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RecordedCall } from "../../core/record/recording.ts";
+import type { RecordedCall } from "../../core/record/log.ts";
 import { type PumpResult, pumpStdin, teeStream } from "./io.ts";
 import { appendRecordedCall } from "./log.ts";
 import { findExecutable } from "./lookup.ts";
