@@ -117,6 +117,7 @@ export {
 
 // Recording
 export { type InsertPoint } from "./core/record/insert_point.ts";
+export type { RecordMode } from "./core/record/flags.ts";
 export { parseRecordingLog, type RecordedCall } from "./core/record/log.ts";
 export { type RecordingMeta, recordingToScenarioYaml } from "./core/record/scenario_writer.ts";
 
@@ -125,11 +126,13 @@ export { loadScenario } from "./effects/scenario/file.ts";
 export { validateFiles, type ValidationReport } from "./effects/scenario/validate_files.ts";
 export {
   assertReplayPassed,
+  type RecordOptions,
   type ReplayRun,
   runWithScenario,
   type RunWithScenarioOptions,
   type ScenarioSource,
 } from "./effects/exec/run_with_scenario.ts";
+export type { RecordingReport, RecordingRules } from "./effects/record/write_recording.ts";
 
 // Run as the main module (`deno run jsr:@x/cli-replay …`), this module is the CLI. The
 // import is dynamic, so importing the library loads no CLI code.

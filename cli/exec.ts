@@ -15,13 +15,20 @@ import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec/exec_session.ts"
 import { parseCommandList } from "../effects/session/setup.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag } from "./flags.ts";
-import { parseFormat, REPORT_FORMATS } from "./flags.ts";
+import { parseFormat, parseRecordingRules, type RecordingFlags, REPORT_FORMATS } from "./flags.ts";
+import {
+  decideRecordPlan,
+  parseRecordCommands,
+  parseRecordMode,
+  RECORD_MODES,
+} from "../core/record/flags.ts";
+
 import { renderReport } from "./report.ts";
 import { dryRun } from "./_dry_run.ts";
 import { writeErr } from "./output.ts";
 
 /** Flags of `exec`. */
-export interface ExecFlags {
+export interface ExecFlags extends RecordingFlags {
   /** `--allowed-commands`. */
   allowedCommands?: string;
   /** `--format`. */
@@ -32,6 +39,10 @@ export interface ExecFlags {
   maxDelay?: string;
   /** `--dry-run`. */
   dryRun?: boolean;
+  /** `--record none|once|missing|all` (RECM-1). */
+  record?: string;
+  /** `-c, --command`: the commands to record (repeatable, comma-separated). */
+  command?: readonly string[];
 }
 
 const USAGE = "usage: cli-replay exec <scenario.yaml> -- <command> [args...]";
@@ -81,11 +92,16 @@ export async function execAction(
   const maxDelay = flags.maxDelay ?? "5m";
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   const scenarioArg = scenarios[0]!;
-  if (flags.dryRun || command === undefined) return await dryRun(scenarioArg, flags);
+  const record = _recordFlags(flags);
+  if (flags.dryRun || command === undefined) {
+    if (record.mode !== "none") throw new CliError("--dry-run cannot be combined with --record");
+    return await dryRun(scenarioArg, flags);
+  }
+  const plan = decideRecordPlan(record.mode, await _exists(scenarioArg));
 
   // Signals: before the child runs they end exec (128+N after cleanup); while it runs
   // they are forwarded to its process group (EXEC-5).
-  let session: ExecSession | undefined;
+  let session: { readonly phase: string; forward(signal: Deno.Signal): void } | undefined;
   let early: Deno.Signal | undefined;
   let wakeEarly: (() => void) | undefined;
   const listeners = FORWARDED_SIGNALS.map((signal) => {
@@ -99,17 +115,28 @@ export async function execAction(
     Deno.addSignalListener(signal, handler);
     return { signal, handler };
   });
+  let cleanup: (() => Promise<void>) | undefined;
   try {
+    if (plan === "fresh") {
+      const { recordFresh } = await import("./_exec_record.ts");
+      return await recordFresh(scenarioArg, command, record, (fresh) => {
+        session = fresh;
+        cleanup = () => fresh.cleanup();
+      });
+    }
     const loaded = await readScenarioCached(scenarioArg);
-    session = new ExecSession(loaded, command, {
+    const replay = new ExecSession(loaded, command, {
       allowedCommands: parseCommandList(flags.allowedCommands),
       maxDelayMs,
       maxDelay,
       onMessage: (line) => writeErr(`${line}\n`),
+      ...(plan === "missing" ? { recordMissing: record.commands } : {}),
     });
-    await session.setup();
+    session = replay;
+    cleanup = () => replay.cleanup();
+    await replay.setup();
     if (early !== undefined) {
-      await session.cleanup();
+      await replay.cleanup();
       return decideExecExitCode({ signalBeforeSpawn: signalNumber(early, Deno.build.os) });
     }
     const s = loaded.scenario;
@@ -117,8 +144,19 @@ export async function execAction(
       `cli-replay: exec session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +
         `  child command: ${command.map(quoteIfNeeded).join(" ")}\n`,
     );
-    const outcome = await session.run();
+    const outcome = await replay.run();
     if (outcome.signalBeforeSpawn !== undefined) return outcome.exitCode;
+    if (plan === "missing" && outcome.startError === undefined) {
+      const { writeMissingRecording } = await import("../effects/record/write_recording.ts");
+      const report = await writeMissingRecording(
+        loaded,
+        outcome.recorded ?? [],
+        outcome,
+        record.rules,
+      );
+      for (const line of report.lines) writeErr(`cli-replay: ${line}\n`);
+      if (report.verification !== undefined) outcome.verification = report.verification;
+    }
     if (outcome.startError !== undefined) {
       writeErr(`cli-replay: cannot start "${command[0]}": ${outcome.startError}\n`);
     }
@@ -155,7 +193,38 @@ export async function execAction(
     }
     return outcome.exitCode;
   } finally {
-    await session?.cleanup();
+    await cleanup?.();
     for (const { signal, handler } of listeners) Deno.removeSignalListener(signal, handler);
+  }
+}
+
+/** What `--record`, `-c` and the redaction flags ask for (RECM-1, RECM-2). */
+function _recordFlags(flags: ExecFlags) {
+  const mode = parseRecordMode(flags.record ?? "none");
+  if (mode === undefined) {
+    throw new CliError(
+      `invalid --record "${flags.record}": valid values are ${RECORD_MODES.join(", ")}`,
+    );
+  }
+  const commands = parseRecordCommands(flags.command ?? []);
+  if (!commands.ok) throw new CliError(commands.message);
+  if (mode !== "none" && commands.names.length === 0) {
+    throw new CliError(
+      `--record ${mode} needs the commands to record: add -c <name> (e.g. -c kubectl -c helm)`,
+    );
+  }
+  if (mode === "none" && commands.names.length > 0) {
+    throw new CliError("-c/--command records calls: add --record once, missing or all");
+  }
+  return { mode, commands: commands.names, rules: parseRecordingRules(flags) };
+}
+
+async function _exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { Scenario, State, StepOutcome } from "../core/types.ts";
 import { needsStdin, newState, stepCall } from "../core/replay/engine.ts";
+import { findInsertPoint, type InsertPoint } from "../core/record/insert_point.ts";
 import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/report/outcome.ts";
 import { decideColor, ENV, parseFlag } from "../core/env.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
@@ -57,6 +58,8 @@ interface InterceptArgs {
   scenario?: string;
   session?: string;
   stateDir?: string;
+  /** `exec --record missing`: the log of calls recorded instead of failing (RECM-1). */
+  recordLog?: string;
   argv: string[];
 }
 
@@ -81,11 +84,12 @@ function _parseArgs(args: readonly string[]): InterceptArgs {
       i++;
       break;
     }
-    if (a === "--scenario" || a === "--session" || a === "--state-dir") {
+    if (a === "--scenario" || a === "--session" || a === "--state-dir" || a === "--record-log") {
       const v = args[++i];
       if (v === undefined) throw new InterceptError(`option '${a}' needs a value`);
       if (a === "--scenario") out.scenario = v;
       else if (a === "--session") out.session = v;
+      else if (a === "--record-log") out.recordLog = v;
       else out.stateDir = v;
     } else if (a.startsWith("--scenario=")) out.scenario = a.slice(11);
     else if (a.startsWith("--session=")) out.session = a.slice(10);
@@ -238,6 +242,51 @@ function _updateState<T>(files: SessionFiles, decide: Parameters<typeof updateSt
   }
 }
 
+/** Whether a call matched no step (`exec --record missing` records those, RECM-1). */
+function _unmatched(outcome: StepOutcome): boolean {
+  return outcome.kind === "mismatch" || outcome.kind === "stdin-mismatch" ||
+    outcome.kind === "complete";
+}
+
+/**
+ * `exec --record missing` (RECM-1): runs the real command for a call that matched no step,
+ * found on `PATH` without the intercept dir, with this call's stdin, environment and working
+ * directory; its output goes to the caller as it comes, and the call is logged with the place
+ * its new step goes.
+ */
+async function _recordReal(
+  argv: readonly string[],
+  stdin: Uint8Array | "too-large" | undefined,
+  log: string,
+  files: SessionFiles,
+  insert: InsertPoint,
+): Promise<number> {
+  if (stdin === "too-large") {
+    throw new InterceptError(
+      `cannot record "${argv[0]}": its stdin exceeded 1 MiB and was not kept for the real command`,
+    );
+  }
+  const { execRecordShim } = await import("../effects/record/shim.ts");
+  const outcome = await execRecordShim({
+    log,
+    shimDir: files.interceptDir,
+    argv,
+    hideShimDir: true,
+    insert,
+    ...(stdin !== undefined ? { stdin } : {}),
+  });
+  if (outcome.kind === "not-found") {
+    _err(
+      `cli-replay: command not found: ${outcome.command} (a call that matches no step runs the real command, and there is none on PATH)\n`,
+    );
+    return 127;
+  }
+  if (outcome.logError !== undefined) {
+    _err(`cli-replay: warning: cannot record the call of "${argv[0]}": ${outcome.logError}\n`);
+  }
+  return outcome.exitCode;
+}
+
 /**
  * Runs one intercepted call and returns its exit code. Writes the fake's output.
  *
@@ -270,7 +319,8 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     const readFile = (path: string) =>
       Deno.readFileSync(path.startsWith("/") ? path : absolutePath(path, scenarioDir));
     let warnedMissing = false;
-    const result = _updateState(files, (state: State | undefined) => {
+    type Decided = { outcome: StepOutcome; insert?: InsertPoint };
+    const result = _updateState<Decided>(files, (state: State | undefined) => {
       let current = state;
       if (current === undefined) {
         warnedMissing = sessionId !== "";
@@ -291,7 +341,7 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
           },
         };
       }
-      const { state: next, outcome } = stepCall(scenario, current, {
+      const step = stepCall(scenario, current, {
         argv,
         ...(stdin !== undefined ? { stdin } : {}),
         env,
@@ -304,6 +354,11 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
           }
         },
       });
+      const { state: next, outcome } = step;
+      if (parsed.recordLog !== undefined && _unmatched(outcome)) {
+        // RECM-1: the real command answers instead; its step goes where the cursor is.
+        return { value: { outcome, insert: findInsertPoint(scenario, current) } };
+      }
       return {
         // STATE-12: after a compatible edit the state refers to the new file bytes.
         next: outcome.kind === "error"
@@ -316,6 +371,9 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     });
     if (warnedMissing) {
       _err(`cli-replay: warning: no state for session ${sessionId}; starting at step 1\n`);
+    }
+    if (result.insert !== undefined && parsed.recordLog !== undefined) {
+      return await _recordReal(argv, stdin, parsed.recordLog, files, result.insert);
     }
     const { outcome } = result;
     if (outcome.kind === "matched") {

@@ -24,6 +24,7 @@ Examples:
   cli-replay verify --format junit > report.xml          check the session of this shell
   cli-replay validate tests/*.yaml                       check scenario files
   cli-replay record -o s.yaml -c kubectl -- ./deploy.sh  record real calls into a scenario
+  cli-replay exec --record once -c kubectl s.yaml -- ./deploy.sh   record once, replay after
 
 Exit codes: 0 success; 1 failure; exec: the child's code, 126, 127, 128+N;
 record: 2 (command failed, scenario written), 3 (nothing written).
@@ -39,6 +40,24 @@ const MAX_DELAY = {
   value: "<duration>",
   help: "largest respond.delay allowed (0 = no cap)",
   default: "5m",
+};
+const REDACT = {
+  name: "redact",
+  value: "<regex>",
+  help: "also redact what this pattern matches (its first group, if it has one); repeatable",
+  multiple: true,
+};
+const NO_REDACT = {
+  name: "no-redact",
+  help: "do not redact the values of *TOKEN*, *SECRET*, *PASSWORD*, … variables",
+};
+const NO_FOLD = { name: "no-fold", help: "one step per call: do not fold repeated calls" };
+const COMMANDS = {
+  name: "command",
+  short: "c",
+  value: "<name>",
+  help: "record calls of this command made by the child (repeatable, comma-separated)",
+  multiple: true,
 };
 const SCENARIO_OR_ENV = {
   name: "scenario",
@@ -77,8 +96,19 @@ export const PROGRAM: ProgramSpec = {
         { name: "report-file", value: "<path>", help: "write the --format report to this file" },
         MAX_DELAY,
         { name: "dry-run", help: "print the step preview; start nothing" },
+        {
+          name: "record",
+          value: "<mode>",
+          help:
+            "none (default), once (record if the file is missing), missing (record unmatched calls), all",
+        },
+        { ...COMMANDS, help: "with --record: a command to record (repeatable, comma-separated)" },
+        REDACT,
+        NO_REDACT,
+        NO_FOLD,
       ],
-      after: "\nExample:\n  cli-replay exec deploy.yaml -- bash ./deploy.sh staging",
+      after: "\nExamples:\n  cli-replay exec deploy.yaml -- bash ./deploy.sh staging\n" +
+        "  cli-replay exec --record once -c kubectl -c helm deploy.yaml -- bash ./deploy.sh",
     },
     {
       name: "verify",
@@ -132,16 +162,31 @@ export const PROGRAM: ProgramSpec = {
           help: "meta.name (default: recorded-session-<UTC time>)",
         },
         { name: "description", short: "d", value: "<text>", help: "meta.description" },
-        {
-          name: "command",
-          short: "c",
-          value: "<name>",
-          help: "record calls of this command made by the child (repeatable, comma-separated)",
-          multiple: true,
-        },
+        COMMANDS,
+        REDACT,
+        NO_REDACT,
+        NO_FOLD,
       ],
       after:
         "\nExamples:\n  cli-replay record -o pods.yaml -- kubectl get pods\n  cli-replay record -o deploy.yaml -c kubectl -c helm -- bash deploy.sh",
+    },
+    {
+      name: "redact",
+      summary: "redact secrets from scenario files in place",
+      args: [{ name: "files", help: "scenario files", required: true, variadic: true }],
+      options: [
+        REDACT,
+        {
+          name: "env",
+          value: "<name>",
+          help: "also redact the value of this variable (repeatable)",
+          multiple: true,
+        },
+        NO_REDACT,
+        { name: "check", help: "change nothing; exit 1 when something would be redacted" },
+      ],
+      after: "\nExamples:\n  GITHUB_TOKEN=ghp_… cli-replay redact tests/*.yaml\n" +
+        "  cli-replay redact --check --redact 'Bearer (\\S+)' tests/*.yaml",
     },
   ] satisfies CommandSpec[],
 };
@@ -182,6 +227,10 @@ async function _run(
     case "validate": {
       const { validateAction } = await import("./validate.ts");
       return await validateAction(positionals, options);
+    }
+    case "redact": {
+      const { redactAction } = await import("./redact.ts");
+      return await redactAction(positionals, options);
     }
     default: {
       if (childCommand === undefined || childCommand.length === 0) {

@@ -8,7 +8,10 @@
 
 import { defaultRecordingName, parseRecordCommands } from "../core/record/flags.ts";
 import type { RecordedCall } from "../core/record/log.ts";
-import { type RecordingMeta, recordingToScenarioYaml } from "../core/record/scenario_writer.ts";
+import { type RecordingMeta, renderRecordedScenario } from "../core/record/scenario_writer.ts";
+import { convertRecording, type ConvertResult } from "../core/record/convert.ts";
+import { formatRedactionSummary, pickSecrets } from "../core/record/redact.ts";
+import { formatFoldSummary } from "../core/record/fold.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
@@ -20,10 +23,11 @@ import {
   recordWithShims,
 } from "../effects/record/session.ts";
 import { CliError } from "./errors.ts";
+import { parseRecordingRules, type RecordingFlags } from "./flags.ts";
 import { warn, writeErr } from "./output.ts";
 
 /** Options of {@linkcode recordAction}, as parsed by the CLI framework. */
-export interface RecordActionOptions {
+export interface RecordActionOptions extends RecordingFlags {
   /** `-o, --output`: the scenario file to write. */
   output?: string | undefined;
   /** `-n, --name`: `meta.name`. @default {`recorded-session-<UTC yyyymmdd-hhmmss>`} */
@@ -95,8 +99,20 @@ async function _record(
   }
 }
 
-function _convert(calls: readonly RecordedCall[], meta: RecordingMeta, output: string): string {
-  const yaml = recordingToScenarioYaml(calls, meta);
+function _convert(
+  calls: readonly RecordedCall[],
+  meta: RecordingMeta,
+  output: string,
+  flags: RecordingFlags,
+): { yaml: string; result: ConvertResult } {
+  const rules = parseRecordingRules(flags);
+  const result = convertRecording(calls, {
+    secrets: rules.redactDefaults === false ? {} : pickSecrets(Deno.env.toObject()),
+    callSecrets: rules.redactDefaults !== false,
+    patterns: rules.patterns ?? [],
+    fold: rules.fold !== false,
+  });
+  const yaml = renderRecordedScenario(result.steps, meta);
   const parsed = parseScenario(yaml, { file: output });
   if (!parsed.ok) {
     const lines = parsed.diagnostics.slice(0, 50).map((d) =>
@@ -108,7 +124,7 @@ function _convert(calls: readonly RecordedCall[], meta: RecordingMeta, output: s
       3,
     );
   }
-  return yaml;
+  return { yaml, result };
 }
 
 /**
@@ -140,6 +156,7 @@ export async function recordAction(
   if (opts.name !== undefined && opts.name.trim() === "") {
     throw new CliError("--name must not be empty");
   }
+  parseRecordingRules(opts);
   await _checkOutputDir(output);
   if (!/\.ya?ml$/.test(output)) warn("output file does not have .yaml or .yml extension");
 
@@ -151,7 +168,7 @@ export async function recordAction(
   if (calls.length === 0) {
     throw new CliError(`no commands were recorded; "${output}" was not written`, 3);
   }
-  const yaml = _convert(calls, meta, output);
+  const { yaml, result } = _convert(calls, meta, output, opts);
   try {
     await writeFileAtomic(output, yaml, { mode: 0o600 });
   } catch (error) {
@@ -161,6 +178,9 @@ export async function recordAction(
   const status = [`✓ Recorded ${calls.length} command(s) to ${output}`, `  Scenario: ${meta.name}`];
   if (meta.description !== undefined) status.push(`  Description: ${meta.description}`);
   if (exitCode !== 0) status.push(`  Command exit code: ${exitCode} (captured in scenario)`);
+  for (const line of [formatRedactionSummary(result.redactions), formatFoldSummary(result)]) {
+    if (line !== undefined) status.push(`  ${line[0]!.toUpperCase()}${line.slice(1)}`);
+  }
   writeErr(`${status.join("\n")}\n`);
   return exitCode === 0 ? 0 : 2;
 }

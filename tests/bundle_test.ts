@@ -17,6 +17,8 @@ Deno.test("generated/intercept.bundle.js is up to date with the sources (run `de
         "--minify",
         "--external",
         "../effects/scenario/file.ts",
+        "--external",
+        "../effects/record/shim.ts",
         "-o",
         `${dir}/intercept.bundle.js`,
         new URL("cli/intercept_entry.ts", ROOT).pathname,
@@ -40,4 +42,6 @@ Deno.test("the intercept bundle imports no npm: or node: module and keeps the pa
   assert.doesNotMatch(text, /["'](npm|node):/);
   assert.doesNotMatch(text, /from\s*["']yaml["']|from\s*["']zod["']/);
   assert.match(text, /import\("\.\.\/effects\/scenario\/file\.ts"\)/);
+  // The real command of `exec --record missing` is loaded only when a call needs it (RECM-1).
+  assert.match(text, /import\("\.\.\/effects\/record\/shim\.ts"\)/);
 });

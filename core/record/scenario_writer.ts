@@ -68,6 +68,17 @@ export function stepFromCall(call: RecordedCall): RecordedStep {
     : { argv: call.argv, answers };
 }
 
+/**
+ * An argv item as YAML: double-quoted (REC-8), or single-quoted for a pattern item
+ * (`'{{ .regex "^--token=.*$" }}'`, from redaction) when it is one printable line.
+ */
+function _argvItem(item: string): string {
+  if (/^\{\{ \.regex ".*" \}\}$/.test(item) && /^[\x20-\x7e]*$/.test(item)) {
+    return `'${item.replaceAll("'", "''")}'`;
+  }
+  return doubleQuoted(item);
+}
+
 /** The lines of one answer's keys at column `indent`. */
 function _answerLines(answer: RecordedAnswer, indent: number): string[] {
   const pad = " ".repeat(indent);
@@ -83,7 +94,7 @@ function _answerLines(answer: RecordedAnswer, indent: number): string[] {
 
 /**
  * Renders steps as the items of a block sequence whose dashes sit at column `indent`
- * (REC-8): `argv` as a flow sequence of double-quoted strings, other strings as block
+ * (REC-8): `argv` as a flow sequence of double-quoted strings (patterns single-quoted), other strings as block
  * literals or double-quoted, `!!binary` for bytes that are not UTF-8, `{{` in output escaped.
  * A step with several answers writes `respond` as a list (an answer sequence).
  *
@@ -119,7 +130,7 @@ export function renderRecordedSteps(steps: readonly RecordedStep[], indent: numb
   const out: string[] = [];
   for (const step of steps) {
     out.push(`${dash}- match:`);
-    out.push(`${inner}argv: [${step.argv.map(doubleQuoted).join(", ")}]`);
+    out.push(`${inner}argv: [${step.argv.map(_argvItem).join(", ")}]`);
     if (step.stdin !== undefined && step.stdin.length > 0) {
       out.push(`${inner}stdin: ${bytesScalar(step.stdin, indent + 4, false)}`);
     }

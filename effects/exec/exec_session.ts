@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { VerifyResult } from "../../core/types.ts";
+import type { State, VerifyResult } from "../../core/types.ts";
+import type { RecordedCall } from "../../core/record/log.ts";
 import {
   decideExecExitCode,
   type ExecPhase,
@@ -23,6 +24,8 @@ import {
   setupSession,
 } from "../session/setup.ts";
 import { readState } from "../session/state_store.ts";
+import { signalGroup, spawnAndWait } from "./child.ts";
+import { readRecordingLog } from "../record/log.ts";
 
 /** Signals that `exec` forwards to the child's process group (EXEC-5). */
 export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
@@ -65,59 +68,10 @@ export interface ExecOutcome {
   stateWarning?: string;
   /** A signal that arrived after setup but before the child was spawned (EXEC-2). */
   signalBeforeSpawn?: Deno.Signal;
-}
-
-function _startError(error: unknown): "not-found" | "not-executable" | "other" {
-  if (error instanceof Deno.errors.NotFound) return "not-found";
-  if (error instanceof Deno.errors.PermissionDenied) return "not-executable";
-  if (error instanceof Error && /ENOEXEC|Exec format error|os error 8\b/.test(error.message)) {
-    return "not-executable";
-  }
-  return "other";
-}
-
-function _startReason(kind: ReturnType<typeof _startError>, error: unknown): string {
-  if (kind === "not-found") return "not found";
-  if (kind === "not-executable") return "permission denied";
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** How long piped output is still read after the child's group is gone. */
-const PIPE_GRACE_MS = 200;
-
-/** Reads a stream to its end in the background; `cancel()` stops early with what was read. */
-function _collect(stream: ReadableStream<Uint8Array>): {
-  bytes: Promise<Uint8Array>;
-  cancel: () => void;
-} {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  const bytes = (async () => {
-    try {
-      while (true) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-      }
-    } catch { /* cancelled or broken pipe: keep what was read */ }
-    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return all;
-  })();
-  return { bytes, cancel: () => void reader.cancel().catch(() => {}) };
-}
-
-function _groupAlive(pid: number): boolean {
-  try {
-    Deno.kill(-pid, 0 as unknown as Deno.Signal);
-    return true;
-  } catch {
-    return false;
-  }
+  /** The session's state when the child ended, when it could be read. */
+  state?: State;
+  /** The calls recorded by `--record missing` (RECM-1), in log order. */
+  recorded?: RecordedCall[];
 }
 
 /**
@@ -179,9 +133,7 @@ export class ExecSession {
       this.#pendingSignal ??= signal;
       return;
     }
-    try {
-      Deno.kill(-this.child.pid, signal);
-    } catch { /* the group is gone */ }
+    signalGroup(this.child, signal);
   }
 
   /** Spawn, wait, verify (EXEC-2 steps 2–4), then cleanup. */
@@ -189,7 +141,6 @@ export class ExecSession {
     const session = this.session;
     if (session === undefined) throw new Error("ExecSession.run() before setup()");
     const opts = this.#options;
-    const [program, ...args] = this.#command;
     const inheritedPath = opts.clearEnv ? opts.env?.PATH : (opts.env?.PATH ?? Deno.env.get("PATH"));
     const env: Record<string, string> = {
       ...(opts.env ?? {}),
@@ -219,61 +170,24 @@ export class ExecSession {
         signalBeforeSpawn: signal,
       };
     }
-    let childCode: number | null = null;
-    let childSignal: Deno.Signal | null = null;
-    let stdout: Uint8Array = new Uint8Array();
-    let stderr: Uint8Array = new Uint8Array();
-    let startError: string | undefined;
-    let startKind: ReturnType<typeof _startError> | undefined;
     try {
-      try {
-        this.child = new Deno.Command(program!, {
-          args,
-          env,
-          clearEnv: opts.clearEnv ?? false,
-          ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-          stdin: stdinMode instanceof Uint8Array ? "piped" : stdinMode,
-          stdout: opts.stdout ?? "inherit",
-          stderr: opts.stderr ?? "inherit",
-          detached: true,
-        }).spawn();
+      const child = await spawnAndWait(this.#command, {
+        env,
+        clearEnv: opts.clearEnv ?? false,
+        ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+        stdin: stdinMode,
+        stdout: opts.stdout ?? "inherit",
+        stderr: opts.stderr ?? "inherit",
+      }, (spawned) => {
+        this.child = spawned;
         this.phase = nextExecPhase(this.phase, "spawned");
-      } catch (error) {
-        startKind = _startError(error);
-        startError = _startReason(startKind, error);
-        this.phase = nextExecPhase(this.phase, "spawn-failed");
-      }
-      if (this.child !== undefined) {
-        if (stdinMode instanceof Uint8Array) {
-          const writer = this.child.stdin.getWriter();
-          writer.write(stdinMode).catch(() => {}).finally(() => writer.close().catch(() => {}));
-        }
-        // Read piped output while waiting, but wait for the child's *exit*, not for EOF:
-        // a background process left in the group still holds the pipes open until
-        // #reapGroup ends it (EXEC-6).
-        const out = opts.stdout === "piped" ? _collect(this.child.stdout) : undefined;
-        const err = opts.stderr === "piped" ? _collect(this.child.stderr) : undefined;
-        const status = await this.child.status;
-        childCode = status.signal === null ? status.code : null;
-        childSignal = status.signal;
-        this.phase = nextExecPhase(this.phase, "exited");
-        await this.#reapGroup();
-        // A process that left the group (setsid) may still hold a pipe: stop reading
-        // after a short grace period instead of waiting for it.
-        const grace = setTimeout(() => {
-          out?.cancel();
-          err?.cancel();
-        }, PIPE_GRACE_MS);
-        try {
-          stdout = (await out?.bytes) ?? stdout;
-          stderr = (await err?.bytes) ?? stderr;
-        } finally {
-          clearTimeout(grace);
-        }
-      }
+      });
+      const { childCode, childSignal, stdout, stderr, startError, startKind } = child;
+      this.phase = nextExecPhase(this.phase, startError === undefined ? "exited" : "spawn-failed");
       // Verify
       let verification: VerifyResult;
       let stateWarning: string | undefined;
+      let state: State | undefined;
       const sessionName = session.sessionId;
       if (startError !== undefined) {
         verification = {
@@ -282,7 +196,7 @@ export class ExecSession {
         };
       } else {
         try {
-          const state = await readState(session.files.state);
+          state = await readState(session.files.state);
           verification = verifyState(this.#loaded.scenario, state, { session: sessionName });
         } catch (error) {
           stateWarning = `could not read state for verification: ${
@@ -308,29 +222,14 @@ export class ExecSession {
         sessionId: session.sessionId,
         ...(startError !== undefined ? { startError } : {}),
         ...(stateWarning !== undefined ? { stateWarning } : {}),
+        ...(state !== undefined ? { state } : {}),
+        ...(session.recordLog !== undefined
+          ? { recorded: await readRecordingLog(session.recordLog) }
+          : {}),
       };
     } finally {
       await this.cleanup();
     }
-  }
-
-  /** EXEC-6: end leftovers of the child's group: SIGTERM, up to 100 ms, then SIGKILL. */
-  async #reapGroup(): Promise<void> {
-    const pid = this.child?.pid;
-    if (pid === undefined) return;
-    try {
-      Deno.kill(-pid, "SIGTERM");
-    } catch {
-      return; // the group no longer exists
-    }
-    const deadline = Date.now() + 100;
-    while (Date.now() < deadline) {
-      if (!_groupAlive(pid)) return;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    try {
-      Deno.kill(-pid, "SIGKILL");
-    } catch { /* gone */ }
   }
 
   /** Cleanup: remove the intercept dir, state, lock and compiled files. Idempotent. */

@@ -10,6 +10,14 @@ import { parseDuration } from "../../core/lang/duration.ts";
 import { readScenarioFile } from "../scenario/file.ts";
 import { ExecSession } from "./exec_session.ts";
 import { newSessionId } from "../session/files.ts";
+import { decideRecordPlan, parseRecordCommands, type RecordMode } from "../../core/record/flags.ts";
+import { FreshRecording } from "../record/fresh.ts";
+import {
+  type RecordingReport,
+  type RecordingRules,
+  writeFreshRecording,
+  writeMissingRecording,
+} from "../record/write_recording.ts";
 
 /** A scenario given by path, `file:` URL, or inline YAML. */
 export type ScenarioSource = string | URL | {
@@ -41,6 +49,21 @@ export interface RunWithScenarioOptions {
   timeoutMs?: number;
   /** Aborting kills the child's process group; the promise then rejects with the reason. */
   signal?: AbortSignal;
+  /**
+   * Record real calls into the scenario file (RECM-1): `once` records when the file does not
+   * exist and replays after, `missing` replays and records the calls that match no step,
+   * `all` records every call anew. Needs a scenario path, not inline YAML.
+   * @default {undefined} (replay only)
+   */
+  record?: RecordOptions;
+}
+
+/** How {@linkcode runWithScenario} records (RECM-1..3). */
+export interface RecordOptions extends RecordingRules {
+  /** `none`, `once`, `missing` or `all`. */
+  mode: RecordMode;
+  /** The commands whose calls are recorded. */
+  commands: readonly string[];
 }
 
 /** The result of {@linkcode runWithScenario}. */
@@ -69,6 +92,8 @@ export interface ReplayRun {
   report: string;
   /** Whether the child was killed by `timeoutMs`. */
   timedOut: boolean;
+  /** What a recording wrote, when `record` asked for one. */
+  recording?: RecordingReport;
 }
 
 const decoder = new TextDecoder();
@@ -119,7 +144,24 @@ export async function runWithScenario(
       await Deno.remove(created ? dir : file, { recursive: created }).catch(() => {});
     };
   }
-  let session: ExecSession | undefined;
+  const record = opts.record ?? { mode: "none", commands: [] };
+  let plan: ReturnType<typeof decideRecordPlan> = "replay";
+  let commands: string[] = [];
+  if (record.mode !== "none") {
+    if (cleanupInline !== undefined) {
+      await cleanupInline();
+      throw new TypeError("Cannot record into an inline scenario: pass a file path");
+    }
+    const names = parseRecordCommands(record.commands);
+    if (!names.ok || names.names.length === 0) {
+      throw new TypeError(
+        names.ok ? `Cannot record with mode "${record.mode}" without commands` : names.message,
+      );
+    }
+    commands = names.names;
+    plan = decideRecordPlan(record.mode, await Deno.stat(file).then(() => true, () => false));
+  }
+  let session: Pick<ExecSession, "forward" | "cleanup"> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
@@ -128,24 +170,19 @@ export async function runWithScenario(
     killTimer = setTimeout(() => session?.forward("SIGKILL"), 2000);
   };
   const onAbort = () => kill();
-  try {
-    const loaded = await readScenarioFile(file);
-    const maxDelay = opts.maxDelay ?? "5m";
-    const stdin = opts.stdin ?? "null";
-    session = new ExecSession(loaded, command, {
-      allowedCommands: opts.allowedCommands ?? [],
-      maxDelay,
-      maxDelayMs: parseDuration(maxDelay) ?? 5 * 60 * 1000,
-      ...(opts.env !== undefined ? { env: opts.env } : {}),
-      ...(opts.clearEnv !== undefined ? { clearEnv: opts.clearEnv } : {}),
-      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
-      stdin: typeof stdin === "string" && stdin !== "inherit" && stdin !== "null"
-        ? new TextEncoder().encode(stdin)
-        : stdin,
-      stdout: opts.stdout ?? "piped",
-      stderr: opts.stderr ?? "piped",
-    });
-    await session.setup();
+  const stdin = opts.stdin ?? "null";
+  const child = {
+    ...(opts.env !== undefined ? { env: opts.env } : {}),
+    ...(opts.clearEnv !== undefined ? { clearEnv: opts.clearEnv } : {}),
+    ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    stdin: typeof stdin === "string" && stdin !== "inherit" && stdin !== "null"
+      ? new TextEncoder().encode(stdin)
+      : stdin,
+    stdout: opts.stdout ?? "piped",
+    stderr: opts.stderr ?? "piped",
+  } as const;
+  const rules: RecordingRules = { ...record, env: { ...Deno.env.toObject(), ...opts.env } };
+  const arm = () => {
     opts.signal?.throwIfAborted();
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     if (opts.timeoutMs !== undefined) {
@@ -154,24 +191,56 @@ export async function runWithScenario(
         kill();
       }, opts.timeoutMs);
     }
-    const outcome = await session.run();
+  };
+  try {
+    if (plan === "fresh") {
+      const fresh = new FreshRecording(command, { commands, ...child });
+      session = fresh;
+      await fresh.setup();
+      arm();
+      const outcome = await fresh.run();
+      opts.signal?.throwIfAborted();
+      const recording = outcome.startError === undefined
+        ? await writeFreshRecording(file, outcome.calls, rules)
+        : undefined;
+      return _result(outcome, {
+        verification: recording?.verification ?? _emptyVerification(file),
+        report: outcome.startError !== undefined
+          ? `cannot start "${command[0]}": ${outcome.startError}\n`
+          : recording!.lines.map((line) => `${line}\n`).join(""),
+        sessionId: "",
+        timedOut,
+        ...(recording !== undefined ? { recording } : {}),
+      });
+    }
+    const loaded = await readScenarioFile(file);
+    const maxDelay = opts.maxDelay ?? "5m";
+    const replay = new ExecSession(loaded, command, {
+      allowedCommands: opts.allowedCommands ?? [],
+      maxDelay,
+      maxDelayMs: parseDuration(maxDelay) ?? 5 * 60 * 1000,
+      ...child,
+      ...(plan === "missing" ? { recordMissing: commands } : {}),
+    });
+    session = replay;
+    await replay.setup();
+    arm();
+    const outcome = await replay.run();
     opts.signal?.throwIfAborted();
-    return {
-      exitCode: outcome.exitCode,
-      childExitCode: outcome.childExitCode,
-      childSignal: outcome.childSignal,
-      stdout: decoder.decode(outcome.stdout),
-      stderr: decoder.decode(outcome.stderr),
-      stdoutBytes: outcome.stdout,
-      stderrBytes: outcome.stderr,
-      verification: outcome.verification,
-      passed: outcome.exitCode === 0,
-      sessionId: outcome.sessionId,
+    const recording = plan === "missing" && outcome.startError === undefined
+      ? await writeMissingRecording(loaded, outcome.recorded ?? [], outcome, rules)
+      : undefined;
+    const verification = recording?.verification ?? outcome.verification;
+    return _result(outcome, {
+      verification,
       report: outcome.startError !== undefined
         ? `cannot start "${command[0]}": ${outcome.startError}\n`
-        : renderVerifyText(outcome.verification, { scenarioArg: file }),
+        : (recording?.lines ?? []).map((line) => `${line}\n`).join("") +
+          renderVerifyText(verification, { scenarioArg: file }),
+      sessionId: outcome.sessionId,
       timedOut,
-    };
+      ...(recording !== undefined ? { recording } : {}),
+    });
   } finally {
     clearTimeout(timer);
     clearTimeout(killTimer);
@@ -179,6 +248,44 @@ export async function runWithScenario(
     await session?.cleanup();
     await cleanupInline?.();
   }
+}
+
+/** A run's result from the child's outcome and what the run adds. */
+function _result(
+  outcome: {
+    exitCode: number;
+    childExitCode: number | null;
+    childSignal: Deno.Signal | null;
+    stdout: Uint8Array;
+    stderr: Uint8Array;
+  },
+  more: Pick<ReplayRun, "verification" | "report" | "sessionId" | "timedOut" | "recording">,
+): ReplayRun {
+  return {
+    exitCode: outcome.exitCode,
+    childExitCode: outcome.childExitCode,
+    childSignal: outcome.childSignal,
+    stdout: decoder.decode(outcome.stdout),
+    stderr: decoder.decode(outcome.stderr),
+    stdoutBytes: outcome.stdout,
+    stderrBytes: outcome.stderr,
+    passed: outcome.exitCode === 0,
+    ...more,
+  };
+}
+
+/** The verification of a recording that recorded nothing: no steps, nothing to check. */
+function _emptyVerification(file: string): VerifyResult {
+  return {
+    scenario: file,
+    session: "default",
+    passed: true,
+    totalSteps: 0,
+    consumedSteps: 0,
+    steps: [],
+    unexpectedCalls: [],
+    unexpectedCount: 0,
+  };
 }
 
 /**

@@ -6,6 +6,8 @@
  */
 
 import type { RecordedCall } from "../../core/record/log.ts";
+import type { InsertPoint } from "../../core/record/insert_point.ts";
+import { pickSecrets } from "../../core/record/redact.ts";
 import { type PumpResult, pumpStdin, teeStream } from "./io.ts";
 import { appendRecordedCall } from "./log.ts";
 import { findExecutable } from "./lookup.ts";
@@ -20,6 +22,19 @@ export interface RecordShimCallOptions {
   shimDir: string;
   /** The received call: the shim's name, then the arguments. */
   argv: readonly string[];
+  /**
+   * Stdin already read by the caller (the intercept reads it before deciding): given to the
+   * real command and recorded. @default {undefined} (stdin is passed through as it comes)
+   */
+  stdin?: Uint8Array;
+  /**
+   * Leave the shim dir out of the real command's `PATH` too, so the commands it calls are
+   * the real ones (`exec --record missing`). @default {false} (nested calls reach the shims
+   * and run transparently, REC-5)
+   */
+  hideShimDir?: boolean;
+  /** Where the call's step goes in the scenario (`exec --record missing`). */
+  insert?: InsertPoint;
 }
 
 /** The outcome of a record shim call. */
@@ -62,16 +77,21 @@ export async function execRecordShim(options: RecordShimCallOptions): Promise<Re
   }
 
   const timestamp = new Date().toISOString();
-  const terminal = Deno.stdin.isTerminal();
+  const given = options.stdin;
+  const terminal = given === undefined && Deno.stdin.isTerminal();
+  const env: Record<string, string> = { CLI_REPLAY_IN_SHIM: "1" };
+  if (options.hideShimDir === true) env.PATH = await _pathWithout(options.shimDir);
   const child = new Deno.Command(file, {
     args,
-    env: { CLI_REPLAY_IN_SHIM: "1" },
+    env,
     stdin: terminal ? "inherit" : "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
   signals.setChild(child);
-  const stdin: Promise<PumpResult> = terminal
+  const stdin: Promise<PumpResult> = given !== undefined
+    ? _feed(child.stdin, given)
+    : terminal
     ? Promise.resolve({ truncated: false })
     : pumpStdin(Deno.stdin, child.stdin, child.status);
   const [stdout, stderr, status, input] = await Promise.all([
@@ -89,6 +109,9 @@ export async function execRecordShim(options: RecordShimCallOptions): Promise<Re
   };
   if (input.captured !== undefined) call.stdin = input.captured;
   if (input.truncated) call.stdinTruncated = true;
+  if (options.insert !== undefined) call.insert = options.insert;
+  const secrets = pickSecrets(Deno.env.toObject());
+  if (Object.keys(secrets).length > 0) call.secrets = secrets;
   let logError: string | undefined;
   try {
     await appendRecordedCall(options.log, call);
@@ -104,4 +127,23 @@ export async function execRecordShim(options: RecordShimCallOptions): Promise<Re
     stdinTruncated: input.truncated,
     ...(logError === undefined ? {} : { logError }),
   };
+}
+
+/** Gives `bytes` to a child's stdin and closes it; a child that stops reading ends the write. */
+async function _feed(target: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<PumpResult> {
+  const writer = target.getWriter();
+  await writer.write(bytes).catch(() => {});
+  await writer.close().catch(() => {});
+  return bytes.length === 0 ? { truncated: false } : { captured: bytes, truncated: false };
+}
+
+/** This process's `PATH` without the entries that are `dir`. */
+async function _pathWithout(dir: string): Promise<string> {
+  const skip = new Set([dir, await Deno.realPath(dir).catch(() => dir)]);
+  const entries: string[] = [];
+  for (const entry of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (skip.has(entry) || skip.has(await Deno.realPath(entry || ".").catch(() => entry))) continue;
+    entries.push(entry);
+  }
+  return entries.join(":");
 }

@@ -21,6 +21,11 @@ export interface SelfCommandOptions {
   mode: "intercept" | "full";
   /** Directory the intercept may write to (its `.cli-replay`). @default {undefined} (any) */
   writeDir?: string;
+  /**
+   * Whether an `intercept` may run programs: the fakes of `exec --record missing` run the
+   * real command for a call that matches no step (RECM-1). @default {false}
+   */
+  allowRun?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export function selfCommand(options: SelfCommandOptions): string[] {
       ? `--allow-write=${options.writeDir}`
       : "--allow-write",
     "--allow-env",
+    ...(options.allowRun === true ? ["--allow-run"] : []),
     "--allow-sys=uid",
     "--v8-flags=--enable-experimental-regexp-engine-on-excessive-backtracks",
   ];

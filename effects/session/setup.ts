@@ -23,6 +23,10 @@ import { toFsError } from "../fs_reason.ts";
 import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "../scenario/compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
+import { createRecordingLog } from "../record/log.ts";
+
+/** Name of the log of `--record missing` in the intercept dir (not executable: no command). */
+const RECORD_LOG_NAME = ".recorded.jsonl";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
 
 /** Options of {@linkcode setupSession}. */
@@ -39,6 +43,12 @@ export interface SetupOptions {
   now?: Date;
   /** Where session files may go. @default {readStateLocationEnv()} */
   locationEnv?: StateLocationEnv;
+  /**
+   * `exec --record missing` (RECM-1): these commands get shims whose calls that match no
+   * step run the real command and are logged to {@linkcode ReplaySession.recordLog}.
+   * @default {undefined} (replay only)
+   */
+  recordMissing?: readonly string[];
 }
 
 /** A session that was set up. */
@@ -51,6 +61,8 @@ export interface ReplaySession {
   readonly sessionId: string;
   /** The self command embedded in shims and the cleanup trap. */
   readonly selfCommand: readonly string[];
+  /** The log of calls recorded by `--record missing`, in the intercept dir. */
+  readonly recordLog?: string;
 }
 
 /** Parses `--allowed-commands`: comma-separated, trimmed, empty items dropped. */
@@ -137,6 +149,11 @@ export async function setupSession(
   const sessionId = newSessionId();
   const files = await sessionFiles(loaded.absPath, sessionId, location.dir);
   const self = selfCommand({ mode: "intercept", writeDir: files.stateDir });
+  const recorded = new Set(options.recordMissing ?? []);
+  const recordLog = recorded.size > 0 ? `${files.interceptDir}/${RECORD_LOG_NAME}` : undefined;
+  const recorder = recordLog === undefined
+    ? self
+    : selfCommand({ mode: "intercept", writeDir: files.stateDir, allowRun: true });
   let created = false;
   const step = async (action: string, path: string, work: () => unknown) => {
     try {
@@ -151,22 +168,27 @@ export async function setupSession(
       created = true;
       await Deno.chmod(files.interceptDir, 0o700);
     });
-    for (const command of scenario.commands) {
+    for (const command of new Set([...scenario.commands, ...recorded])) {
       const shimPath = `${files.interceptDir}/${command}`;
+      const records = recordLog !== undefined && recorded.has(command);
       await step("write shim", shimPath, async () => {
         await Deno.writeTextFile(
           shimPath,
           renderShim({
             command,
-            selfCommand: self,
+            selfCommand: records ? recorder : self,
             scenarioPath: files.scenarioPath,
             sessionId,
             stateDir: files.stateDir,
+            ...(records ? { recordLog } : {}),
           }),
           { mode: 0o700, createNew: true },
         );
         await Deno.chmod(shimPath, 0o700);
       });
+    }
+    if (recordLog !== undefined) {
+      await step("create recording log", recordLog, () => createRecordingLog(recordLog));
     }
     await step("write compiled scenario", files.compiled, () =>
       writeCompiled(files.compiled, {
@@ -195,6 +217,7 @@ export async function setupSession(
     files,
     sessionId,
     selfCommand: selfCommand({ mode: "full" }),
+    ...(recordLog !== undefined ? { recordLog } : {}),
   };
 }
 
