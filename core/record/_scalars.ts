@@ -102,3 +102,14 @@ export function bytesScalar(bytes: Uint8Array, indent: number, template: boolean
   if (text === undefined) return _binaryScalar(bytes, indent);
   return textScalar(template ? escapeTemplateText(text) : text, indent);
 }
+
+/**
+ * An argv item as YAML: double-quoted (REC-8), or single-quoted for a pattern item
+ * (`'{{ .regex "^--token=.*$" }}'`, from redaction) when it is one printable line.
+ */
+export function argvItem(item: string): string {
+  if (/^\{\{ \.regex ".*" \}\}$/.test(item) && /^[\x20-\x7e]*$/.test(item)) {
+    return `'${item.replaceAll("'", "''")}'`;
+  }
+  return doubleQuoted(item);
+}

@@ -136,6 +136,9 @@ export function compileRedactPattern(source: string): RegExp | string {
   }
 }
 
+/** What a redacted value became: `[REDACTED]` or `[REDACTED:NAME]`. */
+const PLACEHOLDER = /^\[REDACTED(?::[^\]\s]*)?\]$/;
+
 /** A part of a text to redact. */
 interface Span {
   start: number;
@@ -160,6 +163,8 @@ function _spans(text: string, rules: RedactRules): Span[] {
       const indices = match.indices;
       const range = indices?.[1] ?? (match.length > 1 ? undefined : indices?.[0]);
       if (range === undefined || range[1] <= range[0]) continue;
+      // a placeholder of an earlier redaction stays as it is
+      if (PLACEHOLDER.test(text.slice(range[0], range[1]))) continue;
       found.push({ start: range[0], end: range[1], label: REGEX_LABEL, rank: 1 });
     }
   }

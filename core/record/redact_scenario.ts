@@ -7,7 +7,7 @@
  */
 
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from "yaml";
-import { blockLiteral, blockSafe, doubleQuoted } from "./_scalars.ts";
+import { argvItem, blockLiteral, blockSafe, doubleQuoted } from "./_scalars.ts";
 import { redactArgvItem, type RedactionCounts, type RedactRules, redactText } from "./redact.ts";
 
 /** One value that changed. */
@@ -111,7 +111,7 @@ class _StepEditor {
       const redacted = redactArgvItem(item.value, this.rules);
       if (redacted.labels.length === 0) continue;
       const [start, end] = item.range!;
-      this.edits.push({ start, end, text: doubleQuoted(redacted.item) });
+      this.edits.push({ start, end, text: argvItem(redacted.item) });
       this.#count(`${path}[${i}]`, start, redacted.labels);
     }
   }
@@ -186,7 +186,7 @@ class _StepEditor {
  * assert.ok(result.ok);
  * assert.equal(
  *   result.text,
- *   "meta: {name: s}\nsteps:\n  - match: {argv: [gh, \"{{ .regex \\\"^--token=.*$\\\" }}\"]}  # login\n" +
+ *   "meta: {name: s}\nsteps:\n  - match: {argv: [gh, '{{ .regex \"^--token=.*$\" }}']}  # login\n" +
  *     "    respond: {stdout: \"hello [REDACTED:GH_TOKEN]\\n\"}\n",
  * );
  * assert.deepEqual([...result.counts], [["GH_TOKEN", 2]]);

@@ -6,7 +6,7 @@
  */
 
 import { type RecordedCall, sortRecordedCalls } from "./log.ts";
-import { bytesScalar, doubleQuoted, textScalar } from "./_scalars.ts";
+import { argvItem, bytesScalar, textScalar } from "./_scalars.ts";
 
 /** Metadata of a recorded scenario (REC-7). */
 export interface RecordingMeta {
@@ -68,17 +68,6 @@ export function stepFromCall(call: RecordedCall): RecordedStep {
     : { argv: call.argv, answers };
 }
 
-/**
- * An argv item as YAML: double-quoted (REC-8), or single-quoted for a pattern item
- * (`'{{ .regex "^--token=.*$" }}'`, from redaction) when it is one printable line.
- */
-function _argvItem(item: string): string {
-  if (/^\{\{ \.regex ".*" \}\}$/.test(item) && /^[\x20-\x7e]*$/.test(item)) {
-    return `'${item.replaceAll("'", "''")}'`;
-  }
-  return doubleQuoted(item);
-}
-
 /** The lines of one answer's keys at column `indent`. */
 function _answerLines(answer: RecordedAnswer, indent: number): string[] {
   const pad = " ".repeat(indent);
@@ -130,7 +119,7 @@ export function renderRecordedSteps(steps: readonly RecordedStep[], indent: numb
   const out: string[] = [];
   for (const step of steps) {
     out.push(`${dash}- match:`);
-    out.push(`${inner}argv: [${step.argv.map(_argvItem).join(", ")}]`);
+    out.push(`${inner}argv: [${step.argv.map(argvItem).join(", ")}]`);
     if (step.stdin !== undefined && step.stdin.length > 0) {
       out.push(`${inner}stdin: ${bytesScalar(step.stdin, indent + 4, false)}`);
     }

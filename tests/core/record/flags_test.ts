@@ -1,6 +1,12 @@
 // Tests of core/record/flags.ts: the default name (REC-7), -c names (REC-1), record modes (RECM-1).
 import assert from "node:assert/strict";
-import { defaultRecordingName, parseRecordCommands } from "../../../core/record/flags.ts";
+import {
+  decideRecordPlan,
+  defaultRecordingName,
+  parseRecordCommands,
+  parseRecordMode,
+  type RecordMode,
+} from "../../../core/record/flags.ts";
 
 Deno.test("defaultRecordingName() formats the UTC start time (REC-7)", () => {
   assert.equal(
@@ -34,6 +40,32 @@ Deno.test("parseRecordCommands() splits, trims, dedupes and checks names (REC-1)
       const result = parseRecordCommands(values);
       assert.equal(result.ok, false);
       assert.match(!result.ok ? result.message : "", message);
+    });
+  }
+});
+
+Deno.test("parseRecordMode() and decideRecordPlan() read --record and choose what exec does (RECM-1)", async (t) => {
+  assert.deepEqual(["none", "once", "missing", "all", "ONCE", ""].map(parseRecordMode), [
+    "none",
+    "once",
+    "missing",
+    "all",
+    undefined,
+    undefined,
+  ]);
+  const cases: [RecordMode, boolean, string][] = [
+    ["none", true, "replay"],
+    ["none", false, "replay"],
+    ["once", true, "replay"],
+    ["once", false, "fresh"],
+    ["missing", true, "missing"],
+    ["missing", false, "fresh"],
+    ["all", true, "fresh"],
+    ["all", false, "fresh"],
+  ];
+  for (const [mode, exists, plan] of cases) {
+    await t.step(`${mode}, file ${exists ? "exists" : "missing"} → ${plan}`, () => {
+      assert.equal(decideRecordPlan(mode, exists), plan);
     });
   }
 });

@@ -121,3 +121,24 @@ Deno.test("sortRecordedCalls() orders by timestamp and keeps log order on ties (
   ];
   assert.deepEqual(sortRecordedCalls(calls).map((c) => c.argv[0]), ["b2", "a", "d", "c", "b1"]);
 });
+
+Deno.test("encodeRecordingLine() and parseRecordingLog() carry the place and the secrets of a call (RECM-1, RECM-2)", () => {
+  const recorded = call({
+    argv: ["git", "fetch"],
+    insert: { group: 2 },
+    secrets: { GITHUB_TOKEN: "ghp_0123456789" },
+  });
+  const line = encodeRecordingLine(recorded);
+  assert.match(line, /"insert":\{"group":2\},"secrets":\{"GITHUB_TOKEN":"ghp_0123456789"\}/);
+  assert.deepEqual(parseRecordingLog(line), [recorded]);
+  const before = encodeRecordingLine(call({ argv: ["a"], insert: { before: 0 } }));
+  assert.deepEqual(parseRecordingLog(before)[0]?.insert, { before: 0 });
+  assert.throws(
+    () => parseRecordingLog(before.replace('{"before":0}', '{"after":1}')),
+    /line 1: "insert" must be/,
+  );
+  assert.throws(
+    () => parseRecordingLog(line.replace('"ghp_0123456789"', "5")),
+    /"secrets" must be an object of strings/,
+  );
+});
