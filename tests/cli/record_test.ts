@@ -445,3 +445,50 @@ Deno.test("__record-shim runs transparently when nested and 127 when the command
     assert.equal((await Deno.readTextFile(log)).split("\n").length, 2);
   });
 });
+
+Deno.test("record redacts secrets and folds repeats like exec --record (RECM-2, RECM-3)", async () => {
+  await using ws = await withTools();
+  await ws.script(
+    "calls.sh",
+    `tool args --token="$NPM_TOKEN" plain\ntool plain\ntool plain\ntool plain\ntool args 'Bearer abc'\n`,
+  );
+  const env = { NPM_TOKEN: "npm_s3cr3tTokenValue" };
+  const run = await ws.cli(
+    [
+      "record",
+      "-o",
+      "out.yaml",
+      "-n",
+      "r",
+      "-c",
+      "tool",
+      "--redact",
+      "Bearer (\\w+)",
+      "--",
+      "sh",
+      "calls.sh",
+    ],
+    { env },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(
+    run.stderr,
+    "✓ Recorded 5 command(s) to out.yaml\n  Scenario: r\n" +
+      "  Redacted 4 values (NPM_TOKEN ×2, regex ×2)\n  Folded 3 calls into 1 step\n",
+  );
+  const text = await Deno.readTextFile(`${ws.dir}/out.yaml`);
+  assert.ok(!text.includes(env.NPM_TOKEN) && !text.includes("abc"), text);
+  assert.match(text, /argv: \["tool", "args", '\{\{ \.regex "\^--token=\.\*\$" \}\}', "plain"\]/);
+  assert.match(text, /\[--token=\[REDACTED:NPM_TOKEN\]\]/);
+  assert.match(text, /calls: \{min: 1, max: 3\}/);
+  const scenario = await load(ws, "out.yaml");
+  assert.equal(scenario.steps.length, 3);
+
+  const plain = await ws.cli(
+    ["record", "-o", "raw.yaml", "-c", "tool", "--no-redact", "--no-fold", "--", "sh", "calls.sh"],
+    { env },
+  );
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.ok((await Deno.readTextFile(`${ws.dir}/raw.yaml`)).includes(env.NPM_TOKEN));
+  assert.equal((await load(ws, "raw.yaml")).steps.length, 5);
+});
