@@ -241,7 +241,7 @@ Deno.test("exec --record missing still verifies: an unmet step fails the run, th
   ]);
   assert.equal(run.code, 1, run.stderr);
   assert.match(run.stderr, /recorded 1 new step \(sed ×1\)/);
-  assert.match(run.stderr, /✗ Scenario "flow" incomplete\n  consumed: 2\/3 steps\n/);
+  assert.match(run.stderr, /✗ Scenario "flow" incomplete\n {2}consumed: 2\/3 steps\n/);
   assert.match(run.stderr, /Step 3: jq -cn \{a: 1\} — 0 calls ✗ needs 1 more\n/);
   assert.match(await ws.read(), /argv: \["sed", "-n", "1p", "\/dev\/null"\]/);
 });
