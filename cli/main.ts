@@ -24,7 +24,7 @@ Examples:
   cli-replay verify --format junit > report.xml          check the session of this shell
   cli-replay validate tests/*.yaml                       check scenario files
   cli-replay record -o s.yaml -c kubectl -- ./deploy.sh  record real calls into a scenario
-  cli-replay exec --record once -c kubectl s.yaml -- ./deploy.sh   record once, replay after
+  cli-replay exec --record once -c git s.yaml -- ./t.sh  record on the first run, replay after
 
 Exit codes: 0 success; 1 failure; exec: the child's code, 126, 127, 128+N;
 record: 2 (command failed, scenario written), 3 (nothing written).

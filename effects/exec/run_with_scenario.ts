@@ -117,6 +117,21 @@ const decoder = new TextDecoder();
  * assert.equal(run.stdout, "clean\n");
  * ```
  *
+ * @example Record once, replay after
+ * ```ts
+ * import { runWithScenario } from "@x/cli-replay";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const record = { mode: "once", commands: ["uname"] } as const;
+ * const first = await runWithScenario(`${dir}/uname.yaml`, ["sh", "-c", "uname -s"], { record });
+ * assert.equal(first.recording?.newSteps, 1); // the real uname answered; the file is written
+ * const again = await runWithScenario(`${dir}/uname.yaml`, ["sh", "-c", "uname -s"], { record });
+ * assert.equal(again.stdout, first.stdout); // replayed from the file
+ * assert.equal(again.recording, undefined);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
  * @param scenario A path, a `file:` URL, or `{ yaml, dir? }`.
  * @param command The child command and its arguments.
  * @param opts Child and session options.
