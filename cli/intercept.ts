@@ -1,26 +1,21 @@
 /**
- * The intercept hot path (ICPT-3..18): one faked call. Imports only Deno APIs and our
- * own plain modules; the YAML parser is loaded only when the scenario was edited.
+ * The intercept's cold path (ICPT-3..18): one faked call in its own process. Imports only
+ * Deno APIs and our own plain modules; the YAML parser is loaded only when the scenario
+ * was edited. The answer itself comes from `answerCall`, which the session server uses too.
  *
  * @module
  */
-import type { Scenario, State, StepOutcome } from "../core/types.ts";
-import { needsStdin, newState, stepCall } from "../core/engine.ts";
-import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/outcome_report.ts";
-import { decideColor, ENV, parseFlag } from "../core/env_flags.ts";
-import { formatDiagnostic } from "../core/scenario_format.ts";
-import { ScenarioError, StateError } from "../core/errors.ts";
-import { absolutePath, dirnameOf, sessionFiles, sha256Hex } from "../effects/session_files.ts";
-import type { SessionFiles } from "../effects/session_files.ts";
-import { readCompiled, writeCompiled } from "../effects/compiled_store.ts";
-import { updateState } from "../effects/state_store.ts";
-import { ensureStateDir } from "../effects/state_dir.ts";
-import { fsReason } from "../effects/fs_reason.ts";
+import { ENV, parseFlag } from "../core/env_flags.ts";
+import { absolutePath, sessionFiles } from "../effects/session_files.ts";
+import {
+  answerCall,
+  InterceptError,
+  loadCompiledScenario,
+  renderCallError,
+} from "../effects/intercept/answer_call.ts";
 
 const MAX_STDIN = 1024 * 1024;
 const encoder = new TextEncoder();
-
-class InterceptError extends Error {}
 
 /** Writes all of `data` (sync: no async stream machinery on the hot path). */
 function _writeAll(stream: typeof Deno.stdout | typeof Deno.stderr, data: Uint8Array): void {
@@ -35,14 +30,6 @@ function _writeAll(stream: typeof Deno.stdout | typeof Deno.stderr, data: Uint8A
 
 function _err(text: string): void {
   _writeAll(Deno.stderr, encoder.encode(text));
-}
-
-function _statSync(path: string): Deno.FileInfo {
-  return Deno.statSync(path);
-}
-
-function _readSync(path: string): Uint8Array {
-  return Deno.readFileSync(path);
 }
 
 interface InterceptArgs {
@@ -76,69 +63,6 @@ function _parseArgs(args: readonly string[]): InterceptArgs {
     );
   }
   return out;
-}
-
-function _groupLayout(s: Scenario): string {
-  return JSON.stringify([s.steps.length, s.groups]);
-}
-
-/** A loaded scenario and the SHA-256 of the file bytes it was compiled from. */
-interface LoadedCompiled {
-  scenario: Scenario;
-  hash: string;
-}
-
-/** Loads the compiled scenario, recompiling from YAML only when the file changed (STATE-12). */
-async function _loadScenario(files: SessionFiles): Promise<LoadedCompiled> {
-  let info: Deno.FileInfo;
-  try {
-    info = _statSync(files.scenarioPath);
-  } catch (error) {
-    throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
-  }
-  const mtimeMs = info.mtime?.getTime() ?? 0;
-  const compiled = readCompiled(files.compiled);
-  if (compiled !== undefined && compiled.size === info.size && compiled.mtimeMs === mtimeMs) {
-    return { scenario: compiled.scenario, hash: compiled.scenarioHash };
-  }
-  let bytes: Uint8Array;
-  try {
-    bytes = _readSync(files.scenarioPath);
-  } catch (error) {
-    throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
-  }
-  const hash = await sha256Hex(bytes);
-  if (compiled !== undefined && compiled.scenarioHash === hash) {
-    writeCompiled(files.compiled, {
-      scenario: compiled.scenario,
-      hash,
-      size: info.size,
-      mtimeMs,
-    });
-    return { scenario: compiled.scenario, hash };
-  }
-  // The scenario is new or was edited: the only case that loads the YAML parser.
-  const { checkScenarioText } = await import("../effects/scenario_file.ts");
-  const checked = await checkScenarioText(
-    new TextDecoder().decode(bytes),
-    files.scenarioPath,
-    files.scenarioPath,
-  );
-  if (!checked.ok) {
-    throw new ScenarioError(
-      `scenario "${files.scenarioPath}" is invalid (${checked.diagnostics.length} error(s))`,
-      checked.diagnostics,
-    );
-  }
-  const scenario = checked.scenario;
-  if (compiled !== undefined && _groupLayout(compiled.scenario) !== _groupLayout(scenario)) {
-    throw new InterceptError(
-      `scenario "${files.scenarioPath}" changed incompatibly since the session started (steps: ${compiled.scenario.steps.length} → ${scenario.steps.length}); run 'cli-replay clean' and start a new session`,
-    );
-  }
-  await ensureStateDir(files.stateDir);
-  writeCompiled(files.compiled, { scenario, hash, size: info.size, mtimeMs });
-  return { scenario, hash };
 }
 
 async function _readStdin(): Promise<Uint8Array | "too-large"> {
@@ -180,9 +104,8 @@ function _env(): Record<string, string> {
 export async function interceptMain(args: readonly string[]): Promise<number> {
   const env = _env();
   const trace = parseFlag(env[ENV.trace]) === true;
-  let parsed: InterceptArgs = { argv: [] };
   try {
-    parsed = _parseArgs(args);
+    const parsed = _parseArgs(args);
     const scenarioArg = parsed.scenario ?? env[ENV.scenario];
     if (scenarioArg === undefined || scenarioArg === "") {
       _err(
@@ -194,110 +117,22 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     }
     const sessionId = parsed.session ?? env[ENV.session] ?? "";
     const files = await sessionFiles(absolutePath(scenarioArg), sessionId);
-    const { scenario, hash: scenarioHash } = await _loadScenario(files);
-    const argv = parsed.argv;
-    const stdin = needsStdin(scenario, argv, env) ? await _readStdin() : undefined;
-    const scenarioDir = dirnameOf(files.scenarioPath);
-    const readFile = (path: string) =>
-      Deno.readFileSync(path.startsWith("/") ? path : absolutePath(path, scenarioDir));
-    let warnedMissing = false;
-    const result = updateState(files, (state: State | undefined) => {
-      let current = state;
-      if (current === undefined) {
-        warnedMissing = sessionId !== "";
-        current = newState(scenario, {
-          scenarioPath: files.scenarioPath,
-          scenarioHash,
-          now: new Date(),
-        });
-      }
-      if (current.totalSteps !== scenario.steps.length) {
-        return {
-          value: {
-            outcome: {
-              kind: "error",
-              message:
-                `scenario "${files.scenarioPath}" changed incompatibly since the session started (steps: ${current.totalSteps} → ${scenario.steps.length}); run 'cli-replay clean' and start a new session`,
-            } as StepOutcome,
-          },
-        };
-      }
-      const { state: next, outcome } = stepCall(scenario, current, {
-        argv,
-        ...(stdin !== undefined ? { stdin } : {}),
-        env,
-        now: new Date(),
-        readFile: (p) => {
-          try {
-            return readFile(p);
-          } catch (error) {
-            throw new Error(fsReason(error));
-          }
-        },
-      });
-      return {
-        // STATE-12: after a compatible edit the state refers to the new file bytes.
-        next: outcome.kind === "error"
-          ? undefined
-          : next.scenarioHash === scenarioHash
-          ? next
-          : { ...next, scenarioHash },
-        value: { outcome },
-      };
+    const answer = await answerCall({
+      files,
+      sessionId,
+      argv: parsed.argv,
+      env,
+      stderrIsTerminal: Deno.stderr.isTerminal(),
+      readStdin: _readStdin,
+      loadScenario: (f) => loadCompiledScenario(f, () => import("../effects/scenario_file.ts")),
     });
-    if (warnedMissing) {
-      _err(`cli-replay: warning: no state for session ${sessionId}; starting at step 1\n`);
-    }
-    const { outcome } = result;
-    if (outcome.kind === "matched") {
-      if (outcome.delayMs > 0) await new Promise((r) => setTimeout(r, outcome.delayMs));
-      _writeAll(Deno.stdout, outcome.stdout);
-      _writeAll(Deno.stderr, outcome.stderr);
-    } else {
-      const color = decideColor(
-        { cliReplayColor: env[ENV.color], noColor: env.NO_COLOR },
-        Deno.stderr.isTerminal(),
-      );
-      _err(renderOutcome(outcome, scenario, { color }));
-    }
-    if (trace) {
-      const denied = outcome.kind === "error" ? [] : outcome.deniedVars;
-      let text = "";
-      for (const name of denied) text += renderDeniedTrace(name);
-      text += renderTraceLine(outcome, parsed.argv);
-      _err(text);
-    }
-    return outcome.kind === "matched" ? outcome.exitCode : 1;
+    if (answer === "cold") return 1; // no hook declines on this path
+    if (answer.delayMs > 0) await new Promise((r) => setTimeout(r, answer.delayMs));
+    _writeAll(Deno.stdout, answer.stdout);
+    _writeAll(Deno.stderr, answer.stderr);
+    return answer.exitCode;
   } catch (error) {
-    if (error instanceof ScenarioError && error.diagnostics.length > 0) {
-      const lines = error.diagnostics.slice(0, 50).map((d) =>
-        `cli-replay: ${formatDiagnostic(d)}\n`
-      );
-      const more = error.diagnostics.length > 50
-        ? `cli-replay: … and ${error.diagnostics.length - 50} more\n`
-        : "";
-      _err(`${lines.join("")}${more}cli-replay: ${error.message.split("\n")[0]}\n`);
-      return 1;
-    }
-    if (error instanceof StateError) {
-      _err(
-        `cli-replay: cannot read state file "${error.file}": ${error.message}; run 'cli-replay clean' to reset the session\n`,
-      );
-      return 1;
-    }
-    if (error instanceof InterceptError || error instanceof ScenarioError) {
-      _err(`cli-replay: ${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof Error && error.name === "CliError") {
-      _err(`cli-replay: ${error.message}\n`);
-      return 1;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    _err(
-      `cli-replay: internal error: ${message}\n  please report this with the output of CLI_REPLAY_TRACE=1\n`,
-    );
-    if (trace && error instanceof Error && error.stack) _err(`${error.stack}\n`);
+    _err(renderCallError(error, trace));
     return 1;
   }
 }
