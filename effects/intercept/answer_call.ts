@@ -46,6 +46,15 @@ export interface ScenarioChecker {
   >;
 }
 
+/** Sync on purpose: the hot path avoids the async file machinery. */
+function _statSync(path: string): Deno.FileInfo {
+  return Deno.statSync(path);
+}
+
+function _readSync(path: string): Uint8Array {
+  return Deno.readFileSync(path);
+}
+
 function _groupLayout(s: Scenario): string {
   return JSON.stringify([s.steps.length, s.groups]);
 }
@@ -65,7 +74,7 @@ export async function loadCompiledScenario(
 ): Promise<LoadedCompiled> {
   let info: Deno.FileInfo;
   try {
-    info = Deno.statSync(files.scenarioPath);
+    info = _statSync(files.scenarioPath);
   } catch (error) {
     throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
   }
@@ -76,7 +85,7 @@ export async function loadCompiledScenario(
   }
   let bytes: Uint8Array;
   try {
-    bytes = Deno.readFileSync(files.scenarioPath);
+    bytes = _readSync(files.scenarioPath);
   } catch (error) {
     throw new InterceptError(`cannot read scenario "${files.scenarioPath}": ${fsReason(error)}`);
   }
