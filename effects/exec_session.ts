@@ -23,6 +23,7 @@ import {
   setupSession,
 } from "./session_setup.ts";
 import { readState } from "./state_store.ts";
+import { canListen, hostSessionServer, type SessionServer } from "./server/session_server.ts";
 
 /** Signals that `exec` forwards to the child's process group (EXEC-5). */
 export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
@@ -132,6 +133,7 @@ export class ExecSession {
   /** The child once spawned. */
   child: Deno.ChildProcess | undefined;
   #cleaned = false;
+  #server: SessionServer | undefined;
   #pendingSignal: Deno.Signal | undefined;
   readonly #loaded: LoadedScenario;
   readonly #command: readonly string[];
@@ -160,7 +162,8 @@ export class ExecSession {
   /** Setup: creates the session (RUN-1 steps 2–8). Cleans up and rethrows on failure. */
   async setup(): Promise<ReplaySession> {
     try {
-      this.session = await setupSession(this.#loaded, this.#options);
+      this.session = await setupSession(this.#loaded, { ...this.#options, server: canListen() });
+      this.#server = await hostSessionServer(this.session); // SRV-1: lives as long as the session
       this.phase = nextExecPhase(this.phase, "setup-ok");
       return this.session;
     } catch (error) {
@@ -340,6 +343,7 @@ export class ExecSession {
     if (this.child !== undefined && this.phase === "running") {
       this.forward("SIGKILL");
     }
+    await this.#server?.close();
     if (this.session !== undefined) await removeSession(this.session.files);
     this.phase = "cleaned";
   }

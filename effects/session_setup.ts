@@ -7,7 +7,6 @@
  */
 import type { Scenario } from "../core/types.ts";
 import { newState } from "../core/engine.ts";
-import { renderShim } from "../core/shell.ts";
 import {
   effectiveAllowlist,
   findAllowlistViolations,
@@ -22,6 +21,7 @@ import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "./compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
+import { planShims } from "./server/shim_plan.ts";
 
 /** Options of {@linkcode setupSession}. */
 export interface SetupOptions {
@@ -35,6 +35,11 @@ export interface SetupOptions {
   onMessage?: (line: string) => void;
   /** Current time. @default {new Date()} */
   now?: Date;
+  /**
+   * Whether the caller will host a session server: the shims are then bash shims with a
+   * secret (SRV-2), unless bash is missing or `CLI_REPLAY_SERVER=0`. @default {false}
+   */
+  server?: boolean;
 }
 
 /** A session that was set up. */
@@ -47,6 +52,8 @@ export interface ReplaySession {
   readonly sessionId: string;
   /** The self command embedded in shims and the cleanup trap. */
   readonly selfCommand: readonly string[];
+  /** The secret of the session server the shims ask (SRV-5); undefined: `/bin/sh` shims. */
+  readonly secret?: string | undefined;
 }
 
 /** Parses `--allowed-commands`: comma-separated, trimmed, empty items dropped. */
@@ -128,6 +135,14 @@ export async function setupSession(
   const sessionId = newSessionId();
   const files = await sessionFiles(loaded.absPath, sessionId);
   const self = selfCommand({ mode: "intercept", writeDir: files.stateDir });
+  // SRV-2: bash shims with a secret when a server will answer, else /bin/sh shims.
+  const shims = planShims({
+    scenario,
+    scenarioPath: files.scenarioPath,
+    sessionId,
+    interceptDir: files.interceptDir,
+    selfCommand: self,
+  }, options.server ?? false);
   let created = false;
   try {
     await Deno.mkdir(files.interceptDir, { mode: 0o700 });
@@ -135,16 +150,7 @@ export async function setupSession(
     await Deno.chmod(files.interceptDir, 0o700);
     for (const command of scenario.commands) {
       const shimPath = `${files.interceptDir}/${command}`;
-      await Deno.writeTextFile(
-        shimPath,
-        renderShim({
-          command,
-          selfCommand: self,
-          scenarioPath: files.scenarioPath,
-          sessionId,
-        }),
-        { mode: 0o700, createNew: true },
-      );
+      await Deno.writeTextFile(shimPath, shims.render(command), { mode: 0o700, createNew: true });
       await Deno.chmod(shimPath, 0o700);
     }
     await writeCompiled(files.compiled, {
@@ -172,6 +178,7 @@ export async function setupSession(
     files,
     sessionId,
     selfCommand: selfCommand({ mode: "full" }),
+    secret: shims.secret,
   };
 }
 

@@ -140,7 +140,7 @@ _cr_fast() {
   _v=\${_v#"\${_v%%[![:space:]]*}"}
   _v=\${_v%"\${_v##*[![:space:]]}"}
   case $_v in 0|[Ff][Aa][Ll][Ss][Ee]|[Nn][Oo]|[Oo][Ff][Ff]) return 1 ;; esac
-  { read -r _p <"$_cr_port"; } 2>/dev/null || return 1
+  { read -r _p _n <"$_cr_port"; } 2>/dev/null || return 1
   case $_p in '' | *[!0-9]*) return 1 ;; esac
   local -a _ev
   _ev=()
@@ -149,18 +149,18 @@ _cr_fast() {
   [ -t 2 ] && _f=$((_f | ${FLAGS.stderrTty}))
   [ -t 0 ] && _f=$((_f | ${FLAGS.stdinTty}))
   [ $_cr_fr = 1 ] && _f=$((_f | ${FLAGS.fastRead}))
-  _r="${PROTOCOL} $_cr_key $_f $(($# + 1)) \${#_ev[@]}"$'\\n'"\${#_cr_cmd}"$'\\n'"$_cr_cmd"
-  for _a in "$@"; do _r+="\${#_a}"$'\\n'"$_a"; done
-  for _a in "\${_ev[@]}"; do _r+="\${#_a}"$'\\n'"$_a"; done
+  _r="${PROTOCOL} $_cr_key $_f $(($# + 1)) \${#_ev[@]}:\${#_cr_cmd}:$_cr_cmd"
+  for _a in "$@"; do _r+="\${#_a}:$_a"; done
+  for _a in "\${_ev[@]}"; do _r+="\${#_a}:$_a"; done
   { exec 9<>"/dev/tcp/127.0.0.1/$_p"; } 2>/dev/null || return 1
   trap '' PIPE
   if ! printf '%s' "$_r" >&9 2>/dev/null; then exec 9>&-; return 1; fi
   IFS=' ' read -r _k _c _o _e <&9 || _cr_lost
   if [ "$_k" = S ]; then
     _cr_stdin
-    _r="I $_cr_tl \${#_cr_in[@]}"$'\\n'
-    if [ $_cr_tl = 1 ]; then _r="I 1 0"$'\\n'; else
-      for _a in "\${_cr_in[@]}"; do _r+="\${#_a}"$'\\n'"$_a"; done
+    _r="I $_cr_tl \${#_cr_in[@]}:"
+    if [ $_cr_tl = 1 ]; then _r="I 1 0:"; else
+      for _a in "\${_cr_in[@]}"; do _r+="\${#_a}:$_a"; done
     fi
     printf '%s' "$_r" >&9 2>/dev/null || _cr_lost
     IFS=' ' read -r _k _c _o _e <&9 || _cr_lost

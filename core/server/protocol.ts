@@ -2,13 +2,14 @@
  * The session server's wire protocol (SRV-2, SRV-5): what a bash shim sends over its
  * loopback connection and what the server answers. Pure: bytes in, values out.
  *
- * A request is one header line and length-prefixed items, all of which bash can produce
- * with `printf '%s'` and `${#var}` under `LC_ALL=C` (lengths in bytes):
+ * A request is a head and length-prefixed items, all of which bash can produce with
+ * `printf '%s'` and `${#var}` under `LC_ALL=C` (lengths in bytes). Fields end with `:`, not
+ * a newline: bash's line-buffered `printf` then sends the request in one write.
  *
  * ```
- * CRP1 <secret> <flags> <argc> <envc>\n
- * <len>\n<bytes>        argc times: argv, the command name first
- * <len>\n<NAME=value>   envc times: the caller's values of the variables the server needs
+ * CRP1 <secret> <flags> <argc> <envc>:
+ * <len>:<bytes>        argc times: argv, the command name first
+ * <len>:<NAME=value>   envc times: the caller's values of the variables the server needs
  * ```
  *
  * The server answers with one of three heads:
@@ -18,7 +19,7 @@
  *   bytes); the segments follow without their NULs, stdout's first. Bash variables cannot
  *   hold NUL, so the shim prints each segment and a NUL between them.
  * - `S\n`: "send your stdin" (a step of the scenario matches stdin for this call). The shim
- *   answers `I <toolarge> <chunks>\n` and the NUL-free chunks of its stdin as items; the
+ *   answers `I <toolarge> <chunks>:` and the NUL-free chunks of its stdin as items; the
  *   server joins them with NUL bytes. Then the server answers `A …` or `C`.
  * - `C\n`: "take the cold path" — sent before any state is written, when the fast path
  *   cannot give the answer byte-exactly (see {@linkcode answerFits}).
@@ -96,9 +97,10 @@ export function secretsEqual(received: string, expected: string): boolean {
   return diff === 0;
 }
 
+/** The index of the field terminator `:` at or after `from`, within `max` bytes. */
 function _line(buf: Uint8Array, from: number, max: number): number | "more" | "long" {
   const end = Math.min(buf.length, from + max);
-  for (let i = from; i < end; i++) if (buf[i] === 10) return i;
+  for (let i = from; i < end; i++) if (buf[i] === 58) return i;
   return buf.length - from >= max ? "long" : "more";
 }
 
@@ -114,7 +116,7 @@ function _count(word: string | undefined, max: number): number | undefined {
   return n <= max ? n : undefined;
 }
 
-/** Reads `count` items `<len>\n<bytes>` from `at`; undefined when more bytes are needed. */
+/** Reads `count` items `<len>:<bytes>` from `at`; undefined when more bytes are needed. */
 function _items(
   buf: Uint8Array,
   at: number,
@@ -145,7 +147,7 @@ function _items(
  * ```ts
  * import { parseRequest } from "./protocol.ts";
  * import assert from "node:assert/strict";
- * const bytes = new TextEncoder().encode("CRP1 s3cret 0 2 1\n3\ngit6\nstatus5\nA=b c");
+ * const bytes = new TextEncoder().encode("CRP1 s3cret 0 2 1:3:git6:status5:A=b c");
  * const r = parseRequest(bytes, "s3cret");
  * assert.equal(r.kind, "ok");
  * if (r.kind === "ok") assert.deepEqual(r.value.argv, ["git", "status"]);
@@ -211,7 +213,7 @@ function _prefixOk(buf: Uint8Array): boolean {
 }
 
 /**
- * Parses the shim's stdin frame (`I <toolarge> <chunks>\n` and the chunks as items).
+ * Parses the shim's stdin frame (`I <toolarge> <chunks>:` and the chunks as items).
  *
  * @param buf The bytes received after the server's `S`.
  * @returns `more`, `reject`, or the stdin bytes (`"too-large"` past 1 MiB, STDIN-4).
