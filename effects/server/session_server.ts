@@ -21,7 +21,7 @@ import {
 } from "../../core/server/protocol.ts";
 import { PORT_FILE } from "../../core/server/bash_shim.ts";
 import type { SessionFiles } from "../session_files.ts";
-import { writeFileAtomicSync } from "../atomic_write.ts";
+import { writeFileAtomic } from "../atomic_write.ts";
 import { answerCall, loadCompiledScenario, type LoadedCompiled } from "../intercept/answer_call.ts";
 
 /** Options of {@linkcode startSessionServer}. */
@@ -186,7 +186,7 @@ export async function startSessionServer(options: SessionServerOptions): Promise
   }
 
   try {
-    writeFileAtomicSync(portFile, `${port} ${Deno.pid}\n`, { mode: 0o600 });
+    await writeFileAtomic(portFile, `${port} ${Deno.pid}\n`, { mode: 0o600 });
   } catch (error) {
     listener.close();
     clearInterval(watcher);
