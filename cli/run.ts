@@ -9,6 +9,7 @@ import { ENV } from "../core/env_flags.ts";
 import { readScenarioFile } from "../effects/scenario_file.ts";
 import { absolutePath, sessionFiles } from "../effects/session_files.ts";
 import { checkSessionRules, parseCommandList, setupSession } from "../effects/session_setup.ts";
+import { spawnDetachedServer } from "../effects/server/detached.ts";
 import { CliError } from "./errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
@@ -90,7 +91,9 @@ export async function runAction(scenarioArg: string, flags: RunFlags): Promise<n
     maxDelayMs,
     maxDelay,
     onMessage: (line) => writeErr(`${line}\n`),
+    server: true,
   });
+  await spawnDetachedServer(session); // SRV-1: until it is up, calls take the cold path
   const s = loaded.scenario;
   writeErr(
     `cli-replay: session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +
