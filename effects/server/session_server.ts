@@ -39,6 +39,8 @@ export interface SessionServerOptions {
    * when one is gone (a detached server after `clean`). @default {undefined} (no check)
    */
   watchMs?: number;
+  /** Time a connection has to send its whole request (ms). @default {LIMITS.requestMs} */
+  requestMs?: number;
 }
 
 /** Why a server stopped. */
@@ -236,7 +238,12 @@ async function _readMessage<T>(
         bigger.set(buf);
         buf = bigger;
       }
-      const n = await conn.read(buf.subarray(used));
+      let n: number | null;
+      try {
+        n = await conn.read(buf.subarray(used));
+      } catch {
+        return undefined; // closed by the time limit, or reset by the client
+      }
       if (n === null) return undefined;
       used += n;
       const parsed = parse(buf.subarray(0, used));
@@ -265,7 +272,7 @@ async function _serveOne(
     conn,
     (buf) => parseRequest(buf, options.secret),
     LIMITS.requestBytes,
-    LIMITS.requestMs,
+    options.requestMs ?? LIMITS.requestMs,
   );
   if (request === undefined) return "rejected";
   if (!request.utf8) {
