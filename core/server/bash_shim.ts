@@ -115,7 +115,7 @@ _cr_stdin() {
   _cr_in=() _cr_tl=0
   while :; do
     _c=
-    if IFS= read -r -d '' -n $((_m - _g)) _c; then
+    if IFS= read -r -d '' -n $((_m - _g)) _c 2>/dev/null; then
       _cr_in[\${#_cr_in[@]}]=$_c
       if [ "\${#_c}" -eq $((_m - _g)) ]; then _cr_tl=1; return; fi
       _g=$((_g + \${#_c} + 1))
@@ -155,7 +155,7 @@ _cr_fast() {
   { exec 9<>"/dev/tcp/127.0.0.1/$_p"; } 2>/dev/null || return 1
   trap '' PIPE
   if ! printf '%s' "$_r" >&9 2>/dev/null; then exec 9>&-; return 1; fi
-  IFS=' ' read -r _k _c _o _e <&9 || _cr_lost
+  IFS=' ' read -r _k _c _o _e <&9 2>/dev/null || _cr_lost
   if [ "$_k" = S ]; then
     _cr_stdin
     _r="I $_cr_tl \${#_cr_in[@]}:"
@@ -163,7 +163,7 @@ _cr_fast() {
       for _a in "\${_cr_in[@]}"; do _r+="\${#_a}:$_a"; done
     fi
     printf '%s' "$_r" >&9 2>/dev/null || _cr_lost
-    IFS=' ' read -r _k _c _o _e <&9 || _cr_lost
+    IFS=' ' read -r _k _c _o _e <&9 2>/dev/null || _cr_lost
     if [ "$_k" = C ]; then exec 9>&-; return 3; fi
   fi
   if [ "$_k" = C ]; then exec 9>&-; return 1; fi
