@@ -130,6 +130,14 @@ export {
   type ScenarioSource,
 } from "./effects/run_with_scenario.ts";
 
+// In-process sessions for Deno tests (the session server in this process)
+export {
+  type ReplaySessionHandle,
+  type SessionScenario,
+  startSession,
+  type StartSessionOptions,
+} from "./effects/server/start_session.ts";
+
 // Run as the main module (`deno run jsr:@x/cli-replay …`), this module is the CLI. The
 // import is dynamic, so importing the library loads no CLI code.
 if (import.meta.main) {
