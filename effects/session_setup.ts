@@ -153,6 +153,12 @@ export async function setupSession(
       await Deno.writeTextFile(shimPath, shims.render(command), { mode: 0o700, createNew: true });
       await Deno.chmod(shimPath, 0o700);
     }
+    for (const [name, text] of Object.entries(shims.files)) {
+      await Deno.writeTextFile(`${files.interceptDir}/${name}`, text, {
+        mode: 0o600,
+        createNew: true,
+      });
+    }
     await writeCompiled(files.compiled, {
       scenario,
       hash: loaded.hash,

@@ -60,9 +60,14 @@ export function isShebangSafe(path: string): boolean {
   return /^\/[A-Za-z0-9_./+-]+$/.test(path) && path.length < 120;
 }
 
+/** Name of the file in the intercept dir with the shims' rarely used bash code. */
+export const SHIM_LIB_FILE = ".shim-lib.bash";
+
 /**
- * Renders a bash shim. The last line is the cold path's `exec`, exactly as in the
- * `/bin/sh` shim, so a shim that cannot use the server behaves as before.
+ * Renders a bash shim. The common path — a call answered with no NUL byte — is all the
+ * shim's own code, kept short because bash parses every line it defines; stdin, NUL
+ * bytes and errors source {@linkcode SHIM_LIB_FILE} (see {@linkcode renderShimLib}).
+ * The last line is the cold path's `exec`, exactly as in the `/bin/sh` shim.
  *
  * @example Usage
  * ```ts
@@ -82,33 +87,87 @@ export function isShebangSafe(path: string): boolean {
  */
 export function renderBashShim(opts: BashShimOptions): string {
   const cold = `${opts.coldCommand.map(quotePosix).join(" ")} "$@"`;
-  const names = opts.envNames.map(quotePosix).join(" ");
+  const env = opts.envNames.map((n) => `"${n}=\${${n}-}"`).join(" ");
+  const lib = quotePosix(`${opts.interceptDir}/${SHIM_LIB_FILE}`);
   return `#!${opts.bash} -p
 # cli-replay shim for '${opts.command}' (session ${opts.sessionId}); generated, do not edit
-# Fast path: ask the session server over 127.0.0.1; anything else takes the exec at the end.
 set +o posix 2>/dev/null
-_cr_cmd=${quotePosix(opts.command)}
-_cr_key=${quotePosix(opts.secret)}
-_cr_port=${quotePosix(`${opts.interceptDir}/${PORT_FILE}`)}
-_cr_N=0 _cr_fr=0
-if [ "\${BASH_VERSINFO[0]}" -ge 5 ]; then _cr_N=1 _cr_fr=1
-elif [ "\${BASH_VERSINFO[0]}" -eq 4 ] && [ "\${BASH_VERSINFO[1]}" -ge 1 ]; then _cr_N=1; fi
+_cr_N=0 _cr_fr=0; case \${BASH_VERSINFO[0]}.\${BASH_VERSINFO[1]} in [5-9].* | [1-9][0-9]*) _cr_N=1 _cr_fr=1 ;; 4.[1-9]*) _cr_N=1 ;; esac
+_cr_cmd=${quotePosix(opts.command)} _cr_lib=${lib}
+_cr_rd() {
+  if [ $_cr_N = 1 ]; then IFS= read -r -N "$1" _s <&9; else IFS= read -r -d '' -n "$1" _s <&9; fi 2>/dev/null
+  [ "\${#_s}" = "$1" ]
+}
+_cr_fast() {
+  local _v=\${${SERVER_ENV}-} _p _n _a _r _f=0 _k _c _o _e _s _ev
+  case $_v in ?*) . "$_cr_lib" && _cr_off "$_v" && return 1 ;; esac
+  { read -r _p _n <${quotePosix(`${opts.interceptDir}/${PORT_FILE}`)}; } 2>/dev/null || return 1
+  case $_p in '' | *[!0-9]*) return 1 ;; esac
+  _ev=(${env})
+  local LC_ALL=C
+  [ -t 2 ] && _f=${FLAGS.stderrTty}
+  [ -t 0 ] && _f=$((_f | ${FLAGS.stdinTty}))
+  [ $_cr_fr = 1 ] && _f=$((_f | ${FLAGS.fastRead}))
+  _r="${PROTOCOL} ${opts.secret} $_f $(($# + 1)) \${#_ev[@]}:\${#_cr_cmd}:$_cr_cmd"
+  for _a in "$@" "\${_ev[@]}"; do _r+="\${#_a}:$_a"; done
+  { exec 9<>"/dev/tcp/127.0.0.1/$_p"; } 2>/dev/null || return 1
+  trap '' PIPE
+  if ! printf '%s' "$_r" >&9 2>/dev/null; then exec 9>&-; return 1; fi
+  IFS=' ' read -r _k _c _o _e <&9 2>/dev/null
+  if [ "$_k" = S ]; then . "$_cr_lib" && _cr_stdin_phase || return $?; fi
+  case $_k in A) ;; C) exec 9>&-; return 1 ;; *) . "$_cr_lib"; _cr_lost ;; esac
+  case $_c:$_o:$_e in *[!0-9,:]* | :* | *::* | *:) . "$_cr_lib"; _cr_lost ;; *,*) . "$_cr_lib"; _cr_nuls ;; esac
+  if [ "$_o" != 0 ]; then _cr_rd "$_o" || { . "$_cr_lib"; _cr_lost; }; printf '%s' "$_s" 2>/dev/null; fi
+  if [ "$_e" != 0 ]; then _cr_rd "$_e" || { . "$_cr_lib"; _cr_lost; }; printf '%s' "$_s" 1>&2 2>/dev/null; fi
+  exit "$_c"
+}
+_cr_fast "$@"
+if [ $? = 3 ]; then trap - PIPE; exec ${cold} < <(_cr_replay); fi
+trap - PIPE
+exec ${cold}
+`;
+}
+
+/**
+ * Renders {@linkcode SHIM_LIB_FILE}: the shims' rarely used bash code, sourced (a
+ * builtin, no process) only when a call needs it — `CLI_REPLAY_SERVER` set, the stdin
+ * phase, answers with NUL bytes, a broken connection.
+ *
+ * @example Usage
+ * ```ts
+ * import { renderShimLib } from "./bash_shim.ts";
+ * import assert from "node:assert/strict";
+ * assert.match(renderShimLib(), /^_cr_lost\(\) \{/m);
+ * ```
+ *
+ * @returns The file's text.
+ */
+export function renderShimLib(): string {
+  return `# cli-replay: code the bash shims of this session source when they need it; generated
+_cr_off() {
+  local _v=$1
+  _v=\${_v#"\${_v%%[![:space:]]*}"}
+  _v=\${_v%"\${_v##*[![:space:]]}"}
+  case $_v in 0 | [Ff][Aa][Ll][Ss][Ee] | [Nn][Oo] | [Oo][Ff][Ff]) return 0 ;; esac
+  return 1
+}
 _cr_lost() {
   printf 'cli-replay: the session server closed the connection after %s was sent; not retried, the call may have been counted\\n' "$_cr_cmd" >&2
   exit 1
 }
-_cr_rd() {
-  if [ $_cr_N = 1 ]; then IFS= read -r -N "$1" _cr_s <&9; else IFS= read -r -d '' -n "$1" _cr_s <&9; fi
-  [ "\${#_cr_s}" = "$1" ]
-}
 _cr_emit() {
-  local IFS=, _l _i=0 _cr_s
+  local IFS=, _l _i=0 _s
   for _l in $1; do
     [ $_i = 0 ] || printf '\\0'
     _i=1
-    if [ "$_l" -gt 0 ]; then _cr_rd "$_l" || return 1; printf '%s' "$_cr_s"; fi
+    if [ "$_l" -gt 0 ]; then _cr_rd "$_l" || return 1; printf '%s' "$_s"; fi
   done
   return 0
+}
+_cr_nuls() {
+  _cr_emit "$_o" 2>/dev/null || _cr_lost
+  _cr_emit "$_e" 1>&2 2>/dev/null || _cr_lost
+  exit "$_c"
 }
 _cr_stdin() {
   local _c _g=0 _m=1048577
@@ -126,6 +185,17 @@ _cr_stdin() {
     fi
   done
 }
+_cr_stdin_phase() {
+  _cr_stdin
+  _r="I $_cr_tl \${#_cr_in[@]}:"
+  if [ $_cr_tl = 1 ]; then _r="I 1 0:"; else
+    for _a in "\${_cr_in[@]}"; do _r+="\${#_a}:$_a"; done
+  fi
+  printf '%s' "$_r" >&9 2>/dev/null || _cr_lost
+  IFS=' ' read -r _k _c _o _e <&9 2>/dev/null || _cr_lost
+  if [ "$_k" = C ]; then exec 9>&-; return 3; fi
+  return 0
+}
 _cr_replay() {
   local _c _i=0
   for _c in "\${_cr_in[@]}"; do
@@ -135,51 +205,5 @@ _cr_replay() {
   done 2>/dev/null
   [ $_cr_tl = 0 ] || exec cat
 }
-_cr_fast() {
-  local _v=\${${SERVER_ENV}-} _p _n _a _r _f=0 _k _c _o _e
-  _v=\${_v#"\${_v%%[![:space:]]*}"}
-  _v=\${_v%"\${_v##*[![:space:]]}"}
-  case $_v in 0|[Ff][Aa][Ll][Ss][Ee]|[Nn][Oo]|[Oo][Ff][Ff]) return 1 ;; esac
-  { read -r _p _n <"$_cr_port"; } 2>/dev/null || return 1
-  case $_p in '' | *[!0-9]*) return 1 ;; esac
-  local -a _ev
-  _ev=()
-  for _n in ${names}; do _ev[\${#_ev[@]}]="$_n=\${!_n-}"; done
-  local LC_ALL=C
-  [ -t 2 ] && _f=$((_f | ${FLAGS.stderrTty}))
-  [ -t 0 ] && _f=$((_f | ${FLAGS.stdinTty}))
-  [ $_cr_fr = 1 ] && _f=$((_f | ${FLAGS.fastRead}))
-  _r="${PROTOCOL} $_cr_key $_f $(($# + 1)) \${#_ev[@]}:\${#_cr_cmd}:$_cr_cmd"
-  for _a in "$@"; do _r+="\${#_a}:$_a"; done
-  for _a in "\${_ev[@]}"; do _r+="\${#_a}:$_a"; done
-  { exec 9<>"/dev/tcp/127.0.0.1/$_p"; } 2>/dev/null || return 1
-  trap '' PIPE
-  if ! printf '%s' "$_r" >&9 2>/dev/null; then exec 9>&-; return 1; fi
-  IFS=' ' read -r _k _c _o _e <&9 2>/dev/null || _cr_lost
-  if [ "$_k" = S ]; then
-    _cr_stdin
-    _r="I $_cr_tl \${#_cr_in[@]}:"
-    if [ $_cr_tl = 1 ]; then _r="I 1 0:"; else
-      for _a in "\${_cr_in[@]}"; do _r+="\${#_a}:$_a"; done
-    fi
-    printf '%s' "$_r" >&9 2>/dev/null || _cr_lost
-    IFS=' ' read -r _k _c _o _e <&9 2>/dev/null || _cr_lost
-    if [ "$_k" = C ]; then exec 9>&-; return 3; fi
-  fi
-  if [ "$_k" = C ]; then exec 9>&-; return 1; fi
-  [ "$_k" = A ] || _cr_lost
-  case $_c in '' | *[!0-9]*) _cr_lost ;; esac
-  case $_o$_e in *[!0-9,]*) _cr_lost ;; esac
-  _cr_emit "$_o" 2>/dev/null || _cr_lost
-  _cr_emit "$_e" 1>&2 2>/dev/null || _cr_lost
-  exit "$_c"
-}
-_cr_fast "$@"
-if [ $? = 3 ]; then
-  trap - PIPE
-  exec ${cold} < <(_cr_replay)
-fi
-trap - PIPE
-exec ${cold}
 `;
 }

@@ -70,6 +70,10 @@ export interface SessionServer extends AsyncDisposable {
 
 class _Closed extends Error {}
 
+function _statSync(path: string): Deno.FileInfo {
+  return Deno.statSync(path);
+}
+
 /** Whether this process may listen on 127.0.0.1 without prompting. */
 export function canListen(): boolean {
   try {
@@ -102,7 +106,7 @@ export async function startSessionServer(options: SessionServerOptions): Promise
   const loadScenario = async (files: SessionFiles): Promise<LoadedCompiled> => {
     let info: Deno.FileInfo | undefined;
     try {
-      info = await Deno.stat(files.scenarioPath);
+      info = _statSync(files.scenarioPath); // sync: an async stat costs ~100 µs per call
     } catch { /* loadCompiledScenario reports it */ }
     const mtimeMs = info?.mtime?.getTime() ?? -1;
     if (cache !== undefined && info?.size === cache.size && mtimeMs === cache.mtimeMs) {

@@ -11,8 +11,10 @@ import { renderShim } from "../../core/shell.ts";
 import {
   isShebangSafe,
   renderBashShim,
+  renderShimLib,
   SERVER_ENV,
   serverEnvNames,
+  SHIM_LIB_FILE,
 } from "../../core/server/bash_shim.ts";
 
 /** How a session's shims are written. */
@@ -21,6 +23,8 @@ export interface ShimPlan {
   readonly secret: string | undefined;
   /** The text of the shim for `command`. */
   render(command: string): string;
+  /** Other files of the intercept dir (name → text, mode 0600): the bash shims' library. */
+  readonly files: Readonly<Record<string, string>>;
 }
 
 /** What {@linkcode planShims} needs to know about the session. */
@@ -92,6 +96,7 @@ export function planShims(input: ShimPlanInput, wantServer: boolean): ShimPlan {
   if (bash === undefined) {
     return {
       secret: undefined,
+      files: {},
       render: (command) =>
         renderShim({
           command,
@@ -105,6 +110,7 @@ export function planShims(input: ShimPlanInput, wantServer: boolean): ShimPlan {
   const envNames = serverEnvNames(Object.keys(input.scenario.meta.vars));
   return {
     secret,
+    files: { [SHIM_LIB_FILE]: renderShimLib() },
     render: (command) =>
       renderBashShim({
         command,

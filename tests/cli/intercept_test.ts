@@ -205,10 +205,14 @@ printf '%s' "$CLI_REPLAY_SESSION" >session
       assert.equal((await mode(file)).toString(8), "600", file);
     }
     assert.equal(await mode(p.interceptDir), 0o700);
-    // The shims, and (SRV-1) once the detached session server is up, its 0600 port file.
+    // The shims and (SRV-2) the 0600 files of the session server: the bash shims' library
+    // and, once the detached server is up, its port file.
     const entries = await listDir(p.interceptDir);
-    assert.deepEqual(entries.filter((e) => e !== ".port"), ["git", "kubectl"]);
-    if (entries.includes(".port")) assert.equal(await mode(`${p.interceptDir}/.port`), 0o600);
+    assert.deepEqual(entries.filter((e) => !e.startsWith(".")), ["git", "kubectl"]);
+    for (const dot of entries.filter((e) => e.startsWith("."))) {
+      assert.ok([".port", ".shim-lib.bash"].includes(dot), dot);
+      assert.equal(await mode(`${p.interceptDir}/${dot}`), 0o600);
+    }
     // SRV-2: bash shims that ask the session server, or /bin/sh shims with CLI_REPLAY_SERVER=0.
     const serverOff = Deno.env.get("CLI_REPLAY_SERVER") === "0";
     for (const shim of ["git", "kubectl"]) {

@@ -187,7 +187,7 @@ Deno.test(
       );
     }
     const shimText = await Deno.readTextFile(dir.join("shim.txt"));
-    const secret = /^_cr_key='([0-9a-f]+)'$/m.exec(shimText)?.[1];
+    const secret = /"CRP1 ([0-9a-f]+) /.exec(shimText)?.[1];
     assert.ok(secret !== undefined && secret.length === 64, shimText);
     for (const r of runs) {
       assert.match(r.stderr, /cli-replay\[trace\]/);
