@@ -97,3 +97,7 @@ export const EXEC_LOOP_GROUP = "exec of a 200-call loop (SRV-8)";
 export const EXEC_LOOP_SERVER = "exec, session server";
 /** With `CLI_REPLAY_SERVER=0`. */
 export const EXEC_LOOP_COLD = "exec, CLI_REPLAY_SERVER=0";
+/** The loop alone, as timed by the script under exec. */
+export function loopOnlyName(name: string): string {
+  return `${name} (loop only)`;
+}

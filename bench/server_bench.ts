@@ -23,6 +23,7 @@ import {
   EXEC_LOOP_COLD,
   EXEC_LOOP_GROUP,
   EXEC_LOOP_SERVER,
+  loopOnlyName,
   PARALLEL_BASH,
   PARALLEL_COLD,
   PARALLEL_GROUP,
@@ -107,7 +108,6 @@ async function session(size: number, server: boolean): Promise<string> {
 }
 
 const CALLS = 20;
-const COLD_CALLS = 4;
 const args = LAST_ARGV.slice(1).map(quote).join(" ");
 const loop = (command: string, n: number) =>
   `for i in $(seq ${n}); do ${command} >/dev/null || exit 1; done`;
@@ -150,13 +150,13 @@ for (const size of [10, 500] as const) {
   Deno.bench({
     group: SERVER_CALL_GROUP,
     name: coldCallName(size),
-    n: 8,
+    n: 5,
     warmup: 1,
     fn: perCall(
       SERVER_CALL_GROUP,
       coldCallName(size),
-      COLD_CALLS,
-      () => bash(loop(`${quote(shim)} ${args}`, COLD_CALLS)),
+      CALLS,
+      () => bash(loop(`${quote(shim)} ${args}`, CALLS)),
     ),
   });
 }
@@ -168,7 +168,7 @@ for (
   const [name, command, calls, n] of [
     [PARALLEL_BASH, "bash -c true", 10, 10],
     [PARALLEL_SERVER, `${quote(shims.server10)} ${args}`, 10, 10],
-    [PARALLEL_COLD, `${quote(shims.cold10)} ${args}`, 2, 4],
+    [PARALLEL_COLD, `${quote(shims.cold10)} ${args}`, 10, 3],
   ] as const
 ) {
   Deno.bench({
@@ -181,11 +181,16 @@ for (
   });
 }
 
-// A 200-call loop under exec, whole command (setup, 200 calls, verify, cleanup).
+// A 200-call loop under exec: the whole command (setup, loop, verify, cleanup), and the loop
+// alone as the script under exec measures it ($EPOCHREALTIME is a bash builtin).
 {
   const dir = `${tmp}/exec`;
   await Deno.mkdir(dir);
   await Deno.writeTextFile(`${dir}/s.yaml`, scenarioYaml(2));
+  const times = `${dir}/loop-times`;
+  const script = `git log -n 0 >/dev/null; s=$EPOCHREALTIME; ${
+    loop(LAST_ARGV.join(" "), 200)
+  }; e=$EPOCHREALTIME; echo "$s $e" > ${quote(times)}`;
   const argv = [
     "run",
     "-A",
@@ -197,17 +202,24 @@ for (
     "--",
     "bash",
     "-c",
-    `git log -n 0 >/dev/null; ${loop(LAST_ARGV.join(" "), 200)}`,
+    script,
   ];
-  const exec = (server: boolean) => async () => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: argv,
-      env: server ? {} : { CLI_REPLAY_SERVER: "0" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (out.code !== 0) throw new Error(`bench: exec failed: ${decoder.decode(out.stderr)}`);
+  const exec = (server: boolean) => {
+    const name = server ? EXEC_LOOP_SERVER : EXEC_LOOP_COLD;
+    const loopOnly: SamplesLine = { group: EXEC_LOOP_GROUP, name: loopOnlyName(name), ms: [] };
+    samples.set(`${EXEC_LOOP_GROUP}\0${loopOnly.name}`, loopOnly);
+    return async () => {
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: argv,
+        env: server ? {} : { CLI_REPLAY_SERVER: "0" },
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      if (out.code !== 0) throw new Error(`bench: exec failed: ${decoder.decode(out.stderr)}`);
+      const [start, end] = (await Deno.readTextFile(times)).trim().split(" ").map(Number);
+      loopOnly.ms.push((end! - start!) * 1000);
+    };
   };
   await exec(true)();
   Deno.bench({
