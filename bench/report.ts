@@ -29,6 +29,7 @@ import {
   LAST_MEMBER,
   LAST_STEP,
   LIFECYCLE_GROUP,
+  loopOnlyName,
   PARALLEL_BASH,
   PARALLEL_COLD,
   PARALLEL_GROUP,
@@ -368,7 +369,7 @@ write(table(otherRows));
   };
   const lServer = loopRuns(EXEC_LOOP_SERVER);
   const lCold = loopRuns(EXEC_LOOP_COLD);
-  const rLoop = over(lCold, lServer);
+
   const over = (a: Sampled, b: Sampled) =>
     a.median === undefined || b.median === undefined ? undefined : a.median / b.median;
   const x = (r: number | undefined, what: string) =>
@@ -376,6 +377,7 @@ write(table(otherRows));
   const rServer = over(s10, floor);
   const r500 = over(s500, s10);
   const rExec = over(eCold, eServer);
+  const rLoop = over(lCold, lServer);
   write(
     `\nSRV-8: session server, wall time per call (median of the runs deno bench timed; ` +
       `each run is a bash loop of calls), all in one run\n`,
