@@ -94,13 +94,17 @@ export function renderBashShim(opts: BashShimOptions): string {
 set +o posix 2>/dev/null
 _cr_N=0 _cr_fr=0; case \${BASH_VERSINFO[0]}.\${BASH_VERSINFO[1]} in [5-9].* | [1-9][0-9]*) _cr_N=1 _cr_fr=1 ;; 4.[1-9]*) _cr_N=1 ;; esac
 _cr_cmd=${quotePosix(opts.command)} _cr_lib=${lib}
+_cr_lost() {
+  printf 'cli-replay: the session server closed the connection after %s was sent; not retried, the call may have been counted\\n' "$_cr_cmd" >&2
+  exit 1
+}
 _cr_rd() {
   if [ $_cr_N = 1 ]; then IFS= read -r -N "$1" _s <&9; else IFS= read -r -d '' -n "$1" _s <&9; fi 2>/dev/null
   [ "\${#_s}" = "$1" ]
 }
 _cr_fast() {
   local _v=\${${SERVER_ENV}-} _p _n _a _r _f=0 _k _c _o _e _s _ev
-  case $_v in ?*) . "$_cr_lib" && _cr_off "$_v" && return 1 ;; esac
+  case $_v in ?*) . "$_cr_lib" 2>/dev/null && _cr_off "$_v" && return 1 ;; esac
   { read -r _p _n <${quotePosix(`${opts.interceptDir}/${PORT_FILE}`)}; } 2>/dev/null || return 1
   case $_p in '' | *[!0-9]*) return 1 ;; esac
   _ev=(${env})
@@ -114,11 +118,14 @@ _cr_fast() {
   trap '' PIPE
   if ! printf '%s' "$_r" >&9 2>/dev/null; then exec 9>&-; return 1; fi
   IFS=' ' read -r _k _c _o _e <&9 2>/dev/null
-  if [ "$_k" = S ]; then . "$_cr_lib" && _cr_stdin_phase || return $?; fi
-  case $_k in A) ;; C) exec 9>&-; return 1 ;; *) . "$_cr_lib"; _cr_lost ;; esac
-  case $_c:$_o:$_e in *[!0-9,:]* | :* | *::* | *:) . "$_cr_lib"; _cr_lost ;; *,*) . "$_cr_lib"; _cr_nuls ;; esac
-  if [ "$_o" != 0 ]; then _cr_rd "$_o" || { . "$_cr_lib"; _cr_lost; }; printf '%s' "$_s" 2>/dev/null; fi
-  if [ "$_e" != 0 ]; then _cr_rd "$_e" || { . "$_cr_lib"; _cr_lost; }; printf '%s' "$_s" 1>&2 2>/dev/null; fi
+  if [ "$_k" = S ]; then
+    . "$_cr_lib" 2>/dev/null || { exec 9>&-; return 1; }
+    _cr_stdin_phase || return $?
+  fi
+  case $_k in A) ;; C) exec 9>&-; return 1 ;; *) _cr_lost ;; esac
+  case $_c:$_o:$_e in *[!0-9,:]* | :* | *::* | *:) _cr_lost ;; *,*) . "$_cr_lib" 2>/dev/null || _cr_lost; _cr_nuls ;; esac
+  if [ "$_o" != 0 ]; then _cr_rd "$_o" || _cr_lost; printf '%s' "$_s" 2>/dev/null; fi
+  if [ "$_e" != 0 ]; then _cr_rd "$_e" || _cr_lost; printf '%s' "$_s" 1>&2 2>/dev/null; fi
   exit "$_c"
 }
 _cr_fast "$@"
@@ -131,13 +138,13 @@ exec ${cold}
 /**
  * Renders {@linkcode SHIM_LIB_FILE}: the shims' rarely used bash code, sourced (a
  * builtin, no process) only when a call needs it — `CLI_REPLAY_SERVER` set, the stdin
- * phase, answers with NUL bytes, a broken connection.
+ * phase, answers with NUL bytes.
  *
  * @example Usage
  * ```ts
  * import { renderShimLib } from "./bash_shim.ts";
  * import assert from "node:assert/strict";
- * assert.match(renderShimLib(), /^_cr_lost\(\) \{/m);
+ * assert.match(renderShimLib(), /^_cr_stdin\(\) \{/m);
  * ```
  *
  * @returns The file's text.
@@ -150,10 +157,6 @@ _cr_off() {
   _v=\${_v%"\${_v##*[![:space:]]}"}
   case $_v in 0 | [Ff][Aa][Ll][Ss][Ee] | [Nn][Oo] | [Oo][Ff][Ff]) return 0 ;; esac
   return 1
-}
-_cr_lost() {
-  printf 'cli-replay: the session server closed the connection after %s was sent; not retried, the call may have been counted\\n' "$_cr_cmd" >&2
-  exit 1
 }
 _cr_emit() {
   local IFS=, _l _i=0 _s
