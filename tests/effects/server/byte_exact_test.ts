@@ -375,3 +375,72 @@ steps:
     }
   },
 );
+
+Deno.test(
+  "session server: after stdin was sent, an answer the fast path cannot carry goes cold with that same stdin (SRV-2, SRV-3)",
+  async () => {
+    const yaml = `meta: {name: replay}
+steps:
+  - match: {argv: [k, apply], stdin: "kind: Pod"}
+    respond: {stdout: !!binary ${b64(MANY_NULS)}, stderr: "applied\\n"}
+`;
+    await using twins = await twinSessions(yaml);
+    const [fast, cold] = await twins.both(["k", "apply"], { stdin: "kind: Pod\n" });
+    assertSame(fast, cold);
+    assert.equal(fast.code, 0, decoder.decode(fast.stderr));
+    assert.deepEqual(fast.stdout, MANY_NULS);
+    assert.deepEqual(twins.fast.server!.stats, { answered: 0, cold: 1, rejected: 0 });
+    assert.deepEqual(await twins.fast.state(), await twins.cold.state());
+  },
+);
+
+Deno.test(
+  "session server: CLI_REPLAY_SERVER=0 in the caller's environment takes the cold path (SRV-3)",
+  async () => {
+    await using twins = await twinSessions(
+      `meta: {name: off}\nsteps:\n  - match: {argv: [git, status]}\n    respond: {stdout: "x\\n"}\n    calls: {min: 1, max: 9}\n`,
+    );
+    for (const value of ["0", " off ", "FALSE", "no"]) {
+      const r = await twins.fast.call(["git", "status"], { env: { CLI_REPLAY_SERVER: value } });
+      assert.equal(decoder.decode(r.stdout), "x\n");
+    }
+    assert.equal(twins.fast.server!.stats.answered, 0);
+    await twins.fast.call(["git", "status"], { env: { CLI_REPLAY_SERVER: "1" } });
+    assert.equal(twins.fast.server!.stats.answered, 1);
+    const state = await twins.fast.state() as { step_counts: number[] };
+    assert.deepEqual(state.step_counts, [5]);
+  },
+);
+
+Deno.test(
+  "session server: a scenario edited during the session is reloaded (STATE-12); a new variable the shims do not send goes cold, with the same answer (SRV-2, SRV-3)",
+  async () => {
+    const v1 = `meta: {name: edit, vars: {ns: prod}}
+steps:
+  - match: {argv: [k, get]}
+    respond: {stdout: "v1 {{ .ns }}\\n"}
+    calls: {min: 1, max: 9}
+`;
+    await using twins = await twinSessions(v1);
+    const env = { ns: "dev", zone: "eu" };
+    let [fast, cold] = await twins.both(["k", "get"], { env });
+    assertSame(fast, cold);
+    assert.equal(decoder.decode(fast.stdout), "v1 dev\n");
+    // A compatible edit: same steps, new text.
+    await Deno.writeTextFile(`${twins.dir}/s.yaml`, v1.replace("v1", "v2") + "# edited\n");
+    [fast, cold] = await twins.both(["k", "get"], { env });
+    assertSame(fast, cold);
+    assert.equal(decoder.decode(fast.stdout), "v2 dev\n");
+    assert.equal(twins.fast.server!.stats.answered, 2);
+    // A new variable: its value is in the caller's environment, which the shims do not send.
+    await Deno.writeTextFile(
+      `${twins.dir}/s.yaml`,
+      v1.replace("{ns: prod}", "{ns: prod, zone: us}").replace("v1 {{ .ns }}", "v3 {{ .zone }}"),
+    );
+    [fast, cold] = await twins.both(["k", "get"], { env });
+    assertSame(fast, cold);
+    assert.equal(decoder.decode(fast.stdout), "v3 eu\n");
+    assert.equal(twins.fast.server!.stats.cold, 1);
+    assert.deepEqual(await twins.fast.state(), await twins.cold.state());
+  },
+);
