@@ -91,45 +91,46 @@ export function renderBashShim(opts: BashShimOptions): string {
   const lib = quotePosix(`${opts.interceptDir}/${SHIM_LIB_FILE}`);
   return `#!${opts.bash} -p
 # cli-replay shim for '${opts.command}' (session ${opts.sessionId}); generated, do not edit
-set +o posix 2>/dev/null
+set +o posix
 _cr_N=0 _cr_fr=0; case \${BASH_VERSINFO[0]}.\${BASH_VERSINFO[1]} in [5-9].* | [1-9][0-9]*) _cr_N=1 _cr_fr=1 ;; 4.[1-9]*) _cr_N=1 ;; esac
-_cr_cmd=${quotePosix(opts.command)} _cr_lib=${lib}
+_cr_cmd=${quotePosix(opts.command)} _cr_lib=${lib} _cr_rc=1
 _cr_lost() {
-  printf 'cli-replay: the session server closed the connection after %s was sent; not retried, the call may have been counted\\n' "$_cr_cmd" >&2
+  printf 'cli-replay: the session server closed the connection after %s was sent; not retried, the call may have been counted\\n' "$_cr_cmd" >&7
   exit 1
 }
 _cr_rd() {
-  if [ $_cr_N = 1 ]; then IFS= read -r -N "$1" _s <&9; else IFS= read -r -d '' -n "$1" _s <&9; fi 2>/dev/null
+  if [ $_cr_N = 1 ]; then IFS= read -r -N "$1" -u 9 _s; else IFS= read -r -d '' -n "$1" -u 9 _s; fi
   [ "\${#_s}" = "$1" ]
 }
 _cr_fast() {
   local _v=\${${SERVER_ENV}-} _p _n _a _r _f=0 _k _c _o _e _s _ev
-  case $_v in ?*) . "$_cr_lib" 2>/dev/null && _cr_off "$_v" && return 1 ;; esac
-  { read -r _p _n <${quotePosix(`${opts.interceptDir}/${PORT_FILE}`)}; } 2>/dev/null || return 1
+  case $_v in ?*) . "$_cr_lib" && _cr_off "$_v" && return 1 ;; esac
+  read -r _p _n <${quotePosix(`${opts.interceptDir}/${PORT_FILE}`)} || return 1
   case $_p in '' | *[!0-9]*) return 1 ;; esac
   _ev=(${env})
   local LC_ALL=C
-  [ -t 2 ] && _f=${FLAGS.stderrTty}
+  [ -t 7 ] && _f=${FLAGS.stderrTty}
   [ -t 0 ] && _f=$((_f | ${FLAGS.stdinTty}))
   [ $_cr_fr = 1 ] && _f=$((_f | ${FLAGS.fastRead}))
   _r="${PROTOCOL} ${opts.secret} $_f $(($# + 1)) \${#_ev[@]}:\${#_cr_cmd}:$_cr_cmd"
   for _a in "$@" "\${_ev[@]}"; do _r+="\${#_a}:$_a"; done
-  { exec 9<>"/dev/tcp/127.0.0.1/$_p"; } 2>/dev/null || return 1
+  exec 9<>"/dev/tcp/127.0.0.1/$_p" || return 1
   trap '' PIPE
-  if ! printf '%s' "$_r" >&9 2>/dev/null; then exec 9>&-; return 1; fi
-  IFS=' ' read -r _k _c _o _e <&9 2>/dev/null
+  if ! printf '%s' "$_r" >&9; then exec 9>&-; return 1; fi
+  IFS=' ' read -r -u 9 _k _c _o _e
   if [ "$_k" = S ]; then
-    . "$_cr_lib" 2>/dev/null || { exec 9>&-; return 1; }
+    . "$_cr_lib" || { exec 9>&-; return 1; }
     _cr_stdin_phase || return $?
   fi
   case $_k in A) ;; C) exec 9>&-; return 1 ;; *) _cr_lost ;; esac
-  case $_c:$_o:$_e in *[!0-9,:]* | :* | *::* | *:) _cr_lost ;; *,*) . "$_cr_lib" 2>/dev/null || _cr_lost; _cr_nuls ;; esac
-  if [ "$_o" != 0 ]; then _cr_rd "$_o" || _cr_lost; printf '%s' "$_s" 2>/dev/null; fi
-  if [ "$_e" != 0 ]; then _cr_rd "$_e" || _cr_lost; printf '%s' "$_s" 1>&2 2>/dev/null; fi
+  case $_c:$_o:$_e in *[!0-9,:]* | :* | *::* | *:) _cr_lost ;; *,*) . "$_cr_lib" || _cr_lost; _cr_nuls ;; esac
+  if [ "$_o" != 0 ]; then _cr_rd "$_o" || _cr_lost; printf '%s' "$_s"; fi
+  if [ "$_e" != 0 ]; then _cr_rd "$_e" || _cr_lost; printf '%s' "$_s" >&7; fi
   exit "$_c"
 }
-_cr_fast "$@"
-if [ $? = 3 ]; then trap - PIPE; exec ${cold} < <(_cr_replay); fi
+# While the fast path runs, its own stderr goes to /dev/null and the caller's is fd 7.
+if exec 7>&2 2>/dev/null; then _cr_fast "$@"; _cr_rc=$?; exec 2>&7 7>&-; fi
+if [ $_cr_rc = 3 ]; then trap - PIPE; exec ${cold} < <(_cr_replay); fi
 trap - PIPE
 exec ${cold}
 `;
@@ -168,8 +169,8 @@ _cr_emit() {
   return 0
 }
 _cr_nuls() {
-  _cr_emit "$_o" 2>/dev/null || _cr_lost
-  _cr_emit "$_e" 1>&2 2>/dev/null || _cr_lost
+  _cr_emit "$_o" || _cr_lost
+  _cr_emit "$_e" >&7 || _cr_lost
   exit "$_c"
 }
 _cr_stdin() {
@@ -194,8 +195,8 @@ _cr_stdin_phase() {
   if [ $_cr_tl = 1 ]; then _r="I 1 0:"; else
     for _a in "\${_cr_in[@]}"; do _r+="\${#_a}:$_a"; done
   fi
-  printf '%s' "$_r" >&9 2>/dev/null || _cr_lost
-  IFS=' ' read -r _k _c _o _e <&9 2>/dev/null || _cr_lost
+  printf '%s' "$_r" >&9 || _cr_lost
+  IFS=' ' read -r -u 9 _k _c _o _e || _cr_lost
   if [ "$_k" = C ]; then exec 9>&-; return 3; fi
   return 0
 }
