@@ -54,7 +54,14 @@ export {
   type SourcePosition,
 } from "./core/scenario/parse.ts";
 export { formatDiagnostic } from "./core/scenario/format.ts";
-export { ScenarioError, StateError } from "./core/errors.ts";
+export {
+  renderError,
+  type RenderErrorOptions,
+  ReplayError,
+  type ReplayErrorKind,
+  type ReplayErrorOptions,
+} from "./core/errors.ts";
+export type { FsFailureKind } from "./core/fs_failure.ts";
 
 // Matching and stepping
 export { explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
@@ -131,6 +138,14 @@ export {
   type RunWithScenarioOptions,
   type ScenarioSource,
 } from "./effects/exec/run_with_scenario.ts";
+
+// In-process sessions for Deno tests (the session server in this process)
+export {
+  type ReplaySessionHandle,
+  type SessionScenario,
+  startSession,
+  type StartSessionOptions,
+} from "./effects/server/start_session.ts";
 
 // Run as the main module (`deno run jsr:@x/cli-replay …`), this module is the CLI. The
 // import is dynamic, so importing the library loads no CLI code.

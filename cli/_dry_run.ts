@@ -7,7 +7,7 @@
 import { buildDryRunReport, renderDryRun } from "../core/report/dry_run.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { checkSessionRules, parseCommandList } from "../effects/session/setup.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -22,7 +22,7 @@ export async function dryRun(
   try {
     checkSessionRules(loaded, { maxDelayMs, maxDelay: flags.maxDelay ?? "5m" });
   } catch (error) {
-    if (!(error instanceof CliError)) throw error;
+    if (!(error instanceof ReplayError)) throw error;
     writeErr(`${error.message}\n`);
     return 1;
   }

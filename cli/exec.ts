@@ -8,12 +8,11 @@ import { decideExecExitCode, signalNumber } from "../core/session/exec_exit.ts";
 import { quoteIfNeeded } from "../core/session/shell.ts";
 import { renderVerifyText } from "../core/report/text.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
-import { FileSystemError } from "../core/fs_failure.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
 import { toFsError } from "../effects/fs_reason.ts";
 import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec/exec_session.ts";
 import { parseCommandList } from "../effects/session/setup.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
@@ -59,20 +58,22 @@ export async function execAction(
   flags: ExecFlags,
 ): Promise<number> {
   if (command === undefined && !flags.dryRun) {
-    throw new CliError(`missing '--' separator: ${USAGE}`);
+    throw new ReplayError("usage", `missing '--' separator: ${USAGE}`);
   }
-  if (scenarios.length === 0) throw new CliError("missing scenario path before '--'");
+  if (scenarios.length === 0) throw new ReplayError("usage", "missing scenario path before '--'");
   if (scenarios.length > 1) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `expected exactly one scenario path before '--', got ${scenarios.length}`,
     );
   }
   if ((command === undefined || command.length === 0) && !flags.dryRun) {
-    throw new CliError(`missing command after '--': ${USAGE}`);
+    throw new ReplayError("usage", `missing command after '--': ${USAGE}`);
   }
   const format = parseFormat(flags.format, REPORT_FORMATS);
   if (flags.reportFile !== undefined && format === undefined) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `--report-file requires --format (${REPORT_FORMATS.slice(0, -1).join(", ")} or ${
         REPORT_FORMATS.at(-1)
       })`,
@@ -146,7 +147,7 @@ export async function execAction(
             path: flags.reportFile,
             hints: REPORT_HINTS,
           });
-          if (!(failure instanceof FileSystemError)) throw error;
+          if (!(failure instanceof ReplayError)) throw error;
           writeErr(`cli-replay: warning: ${failure.message}\n`);
         }
       } else if (format !== "text" || outcome.startError !== undefined) {

@@ -139,30 +139,3 @@ export function formatFsFailure(failure: FsFailure): string {
   const head = `${failure.lead ?? "cannot"} ${failure.action} "${failure.path}": ${failure.reason}`;
   return failure.hint === "" ? head : `${head}; ${failure.hint}`;
 }
-
-/**
- * A file the tool reads or writes could not be used, for a reason the user can fix (a full
- * disk, a read-only or foreign directory, missing permissions). The message is the whole
- * user-facing line without the `cli-replay: ` prefix.
- */
-export class FileSystemError extends Error {
-  /** Always `"FileSystemError"`. */
-  override readonly name = "FileSystemError";
-  /** The file or directory concerned. */
-  readonly path: string;
-  /** The kind of failure. */
-  readonly kind: FsFailureKind;
-  /**
-   * Creates the error.
-   *
-   * @param message The user-facing line (without `cli-replay: `).
-   * @param path The file or directory concerned.
-   * @param kind The kind of failure.
-   * @param options Standard error options (`cause`: the OS error).
-   */
-  constructor(message: string, path: string, kind: FsFailureKind, options?: ErrorOptions) {
-    super(message, options);
-    this.path = path;
-    this.kind = kind;
-  }
-}

@@ -1,6 +1,6 @@
 /**
  * The one place that turns an OS file error into words and into a user-facing
- * {@linkcode FileSystemError} (`cannot write state file "…": no space left on device; …`).
+ * {@linkcode ReplayError} of kind `filesystem` (`cannot write state file "…": no space left on device; …`).
  * The wording and advice are core's (`core/fs_failure.ts`); this module only reads the error.
  *
  * @module
@@ -8,11 +8,15 @@
 import {
   classifyFsError,
   defaultFsHint,
-  FileSystemError,
   formatFsFailure,
   formatFsReason,
   type FsFailureKind,
 } from "../core/fs_failure.ts";
+import { ReplayError } from "../core/errors.ts";
+
+function _isFsReplayError(error: unknown): error is ReplayError {
+  return error instanceof ReplayError && error.kind === "filesystem";
+}
 
 function _code(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
@@ -22,7 +26,7 @@ function _code(error: unknown): string | undefined {
 
 /** The kind of an OS error (`other` for anything that is not a known file system error). */
 export function fsErrorKind(error: unknown): FsFailureKind {
-  if (error instanceof FileSystemError) return error.kind;
+  if (_isFsReplayError(error)) return error.fsKind ?? "other";
   return classifyFsError(_code(error), error instanceof Error ? error.name : undefined);
 }
 
@@ -35,7 +39,7 @@ export function fsReason(error: unknown): string {
 
 /** Whether `error` is an OS error about a file (as opposed to a bug or a user-data error). */
 export function isFsError(error: unknown): boolean {
-  if (error instanceof FileSystemError) return true;
+  if (_isFsReplayError(error)) return true;
   if (fsErrorKind(error) !== "other") return true;
   const code = _code(error);
   return code !== undefined && /^E[A-Z]+$/.test(code);
@@ -57,7 +61,7 @@ export interface FsContext {
 }
 
 /**
- * Turns an OS file error into a {@linkcode FileSystemError} with one user-facing line; any
+ * Turns an OS file error into a {@linkcode ReplayError} of kind `filesystem` with one user-facing line; any
  * other error (a bug, an error already converted) is returned unchanged. Use as
  * `catch (e) { throw toFsError(e, { action: "write report file", path }) }`.
  *
@@ -66,7 +70,7 @@ export interface FsContext {
  * @returns The error to throw.
  */
 export function toFsError(error: unknown, context: FsContext): unknown {
-  if (error instanceof FileSystemError || !isFsError(error)) return error;
+  if (_isFsReplayError(error) || !isFsError(error)) return error;
   const kind = fsErrorKind(error);
   const message = formatFsFailure({
     action: context.action,
@@ -76,7 +80,7 @@ export function toFsError(error: unknown, context: FsContext): unknown {
     hint: context.hints?.[kind] ?? defaultFsHint(kind, context.path),
     ...(context.lead !== undefined ? { lead: context.lead } : {}),
   });
-  return new FileSystemError(message, context.path, kind, { cause: error });
+  return new ReplayError("filesystem", message, { path: context.path, fsKind: kind, cause: error });
 }
 
 /** Deno's operation names (`writefile 'path'` in OS error messages), as verb phrases. */
@@ -104,7 +108,7 @@ const OPERATIONS: Readonly<Record<string, string>> = {
  * @returns The error to report.
  */
 export function describeOsError(error: unknown): unknown {
-  if (error instanceof FileSystemError || !isFsError(error) || !(error instanceof Error)) {
+  if (_isFsReplayError(error) || !isFsError(error) || !(error instanceof Error)) {
     return error;
   }
   const m = /\(os error \d+\):? (\w+) '([^']*)'/.exec(error.message);
@@ -113,11 +117,10 @@ export function describeOsError(error: unknown): unknown {
     const hint = kind === "permission-denied" || kind === "not-found"
       ? ""
       : defaultFsHint(kind, ".");
-    return new FileSystemError(
+    return new ReplayError(
+      "filesystem",
       `file system error: ${formatFsReason(kind, error.message)}${hint === "" ? "" : `; ${hint}`}`,
-      "",
-      kind,
-      { cause: error },
+      { fsKind: kind, cause: error },
     );
   }
   // Whether a missing path is to be created or is a typo is unknown here: no advice for that.

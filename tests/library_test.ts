@@ -11,9 +11,9 @@ import {
   renderJUnit,
   renderVerifyJson,
   renderVerifyText,
+  ReplayError,
   runWithScenario,
   type Scenario,
-  ScenarioError,
   verifyState,
 } from "@x/cli-replay";
 
@@ -270,13 +270,13 @@ Deno.test("runWithScenario() rejects when its AbortSignal aborts and cleans up (
   });
 });
 
-Deno.test("runWithScenario() rejects an invalid scenario with ScenarioError and diagnostics (LIB-3, LIB-5)", async (t) => {
+Deno.test("runWithScenario() rejects an invalid scenario with a scenario ReplayError and diagnostics (LIB-3, LIB-5)", async (t) => {
   await t.step("inline", async () => {
     await assert.rejects(
       runWithScenario({ yaml: "meta: {}\nsteps: []\n" }, ["true"]),
       (error: unknown) => {
-        assert.ok(error instanceof ScenarioError);
-        assert.equal(error.name, "ScenarioError");
+        assert.ok(error instanceof ReplayError);
+        assert.equal(error.kind, "scenario");
         assert.match(error.message, /is invalid/);
         assert.ok(
           error.diagnostics.some((d) =>
@@ -294,7 +294,7 @@ Deno.test("runWithScenario() rejects an invalid scenario with ScenarioError and 
     await using dir = await tempDir();
     const file = await write(`${dir.path}/bad.yaml`, "meta: {name: x}\nsteps:\n  - respond: {}\n");
     await assert.rejects(runWithScenario(file, ["true"]), (error: unknown) => {
-      assert.ok(error instanceof ScenarioError);
+      assert.ok(error instanceof ReplayError && error.kind === "scenario");
       assert.ok(error.diagnostics.length >= 1);
       assert.equal(error.diagnostics[0]!.file, file);
       assert.equal(typeof error.diagnostics[0]!.line, "number");

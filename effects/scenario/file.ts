@@ -6,7 +6,7 @@
  * @module
  */
 import { type ParseResult, parseScenario, type SourcePosition } from "../../core/scenario/parse.ts";
-import { ScenarioError } from "../../core/errors.ts";
+import { ReplayError } from "../../core/errors.ts";
 import type { Diagnostic, Scenario } from "../../core/types.ts";
 import { parseTemplate, templateVarNames } from "../../core/lang/template.ts";
 import { absolutePath, dirnameOf, sha256Hex } from "../session/files.ts";
@@ -105,7 +105,7 @@ export async function checkScenarioText(
  *
  * @param file The path as the user gave it.
  * @returns The loaded scenario.
- * @throws {ScenarioError} When the file cannot be read or is invalid.
+ * @throws {ReplayError} When the file cannot be read or is invalid.
  */
 export async function readScenarioFile(file: string): Promise<LoadedScenario> {
   const absPath = absolutePath(file);
@@ -116,19 +116,20 @@ export async function readScenarioFile(file: string): Promise<LoadedScenario> {
     if (info.isDirectory) throw new Deno.errors.IsADirectory("is a directory");
     bytes = await Deno.readFile(absPath);
   } catch (error) {
-    throw new ScenarioError(`cannot read scenario "${file}": ${fsReason(error)}`);
+    throw new ReplayError("scenario", `cannot read scenario "${file}": ${fsReason(error)}`);
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new ScenarioError(`cannot read scenario "${file}": not valid UTF-8`);
+    throw new ReplayError("scenario", `cannot read scenario "${file}": not valid UTF-8`);
   }
   const checked = await checkScenarioText(text, file, absPath);
   if (!checked.ok) {
-    throw new ScenarioError(
+    throw new ReplayError(
+      "scenario",
       `scenario "${file}" is invalid (${checked.diagnostics.length} error(s))`,
-      checked.diagnostics,
+      { diagnostics: checked.diagnostics },
     );
   }
   return {
@@ -159,7 +160,7 @@ export async function readScenarioFile(file: string): Promise<LoadedScenario> {
  *
  * @param path A path or `file:` URL.
  * @returns The validated scenario.
- * @throws {ScenarioError} When the file cannot be read or is invalid.
+ * @throws {ReplayError} When the file cannot be read or is invalid.
  */
 export async function loadScenario(path: string | URL): Promise<Scenario> {
   const file = path instanceof URL ? decodeURIComponent(path.pathname) : path;
