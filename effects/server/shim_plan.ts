@@ -88,12 +88,12 @@ export function planShims(input: ShimPlanInput, wantServer: boolean): ShimPlan {
   const cold = (command: string) => [
     ...input.selfCommand,
     "__intercept",
+    "--state-dir",
+    input.stateDir,
     "--scenario",
     input.scenarioPath,
     "--session",
     input.sessionId,
-    "--state-dir",
-    input.stateDir,
     "--",
     command,
   ];

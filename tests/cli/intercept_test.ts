@@ -224,7 +224,7 @@ printf '%s' "$CLI_REPLAY_SESSION" >session
       assert.match(
         text,
         new RegExp(
-          `'--scenario' '${path}' '--session' '${id}' '--state-dir' '[^']+' '--' '${shim}' "\\$@"\\n$`,
+          `'--state-dir' '[^']+' '--scenario' '${path}' '--session' '${id}' '--' '${shim}' "\\$@"\\n$`,
         ),
       );
     }
