@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { decideExecExitCode, signalNumber } from "../core/session/exec_exit.ts";
 import { quoteIfNeeded } from "../core/session/shell.ts";
 import { renderVerifyText } from "../core/report/text.ts";
@@ -79,7 +80,7 @@ export async function execAction(
       })`,
     );
   }
-  const maxDelay = flags.maxDelay ?? "5m";
+  const maxDelay = flags.maxDelay ?? DEFAULT_MAX_DELAY;
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   const scenarioArg = scenarios[0]!;
   if (flags.dryRun || command === undefined) return await dryRun(scenarioArg, flags);

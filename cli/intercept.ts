@@ -5,6 +5,9 @@
  *
  * @module
  */
+import { concatBytes } from "../core/bytes.ts";
+import { writeAllSync } from "../effects/fs.ts";
+import { MAX_STDIN_BYTES } from "../core/limits.ts";
 import { ENV, parseFlag } from "../core/env.ts";
 import { ReplayError } from "../core/errors.ts";
 import { absolutePath, type SessionFiles, sessionFiles } from "../effects/session/files.ts";
@@ -21,22 +24,10 @@ import {
   renderCallError,
 } from "../effects/intercept/answer_call.ts";
 
-const MAX_STDIN = 1024 * 1024;
 const encoder = new TextEncoder();
 
-/** Writes all of `data` (sync: no async stream machinery on the hot path). */
-function _writeAll(stream: typeof Deno.stdout | typeof Deno.stderr, data: Uint8Array): void {
-  let offset = 0;
-  try {
-    while (offset < data.length) offset += stream.writeSync(data.subarray(offset));
-  } catch (error) {
-    // ICPT-18: a closed pipe discards the rest.
-    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
-  }
-}
-
 function _err(text: string): void {
-  _writeAll(Deno.stderr, encoder.encode(text));
+  writeAllSync(Deno.stderr, encoder.encode(text));
 }
 
 interface InterceptArgs {
@@ -90,16 +81,10 @@ async function _readStdin(): Promise<Uint8Array | "too-large"> {
     }
     if (n === null) break;
     total += n;
-    if (total > MAX_STDIN) return "too-large";
+    if (total > MAX_STDIN_BYTES) return "too-large";
     chunks.push(buf.slice(0, n));
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 function _env(): Record<string, string> {
@@ -165,8 +150,8 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     });
     if (answer === "cold") return 1; // no hook declines on this path
     if (answer.delayMs > 0) await new Promise((r) => setTimeout(r, answer.delayMs));
-    _writeAll(Deno.stdout, answer.stdout);
-    _writeAll(Deno.stderr, answer.stderr);
+    writeAllSync(Deno.stdout, answer.stdout);
+    writeAllSync(Deno.stderr, answer.stderr);
     return answer.exitCode;
   } catch (error) {
     _err(renderCallError(error, trace));

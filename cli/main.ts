@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { VERSION } from "../core/version.ts";
 import { renderError } from "../core/errors.ts";
 import { parseFlag } from "../core/env.ts";
@@ -36,7 +37,7 @@ const MAX_DELAY = {
   name: "max-delay",
   value: "<duration>",
   help: "largest respond.delay allowed (0 = no cap)",
-  default: "5m",
+  default: DEFAULT_MAX_DELAY,
 };
 const SCENARIO_OR_ENV = {
   name: "scenario",

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { emitShellSetup } from "../core/session/shell.ts";
 import { ENV } from "../core/env.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
@@ -55,7 +56,7 @@ export function resolveShell(value: string | undefined): "posix" | "powershell" 
  */
 export async function runAction(scenarioArg: string, flags: RunFlags): Promise<number> {
   const shell = resolveShell(flags.shell);
-  const maxDelay = flags.maxDelay ?? "5m";
+  const maxDelay = flags.maxDelay ?? DEFAULT_MAX_DELAY;
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   if (flags.dryRun) return await dryRun(scenarioArg, flags);
   const loaded = await readScenarioCached(scenarioArg);

@@ -1,9 +1,45 @@
 /**
- * Atomic file replacement (STATE-8, ERR-6): write a uniquely named temp file in the
- * same directory, then rename it over the target.
+ * Writing bytes: atomic file replacement (STATE-8, ERR-6: a uniquely named temp file in the
+ * same directory, renamed over the target) and writing all of a buffer to a stream.
  *
  * @module
  */
+
+/** Something bytes can be written to in part, like `Deno.FsFile` or `Deno.TcpConn`. */
+export interface ByteWriter {
+  /** Writes some of `p`, returning how many bytes were written. */
+  write(p: Uint8Array): Promise<number>;
+}
+
+/**
+ * Writes all of `data`, however many calls the writer needs.
+ *
+ * @param writer Where to write.
+ * @param data The bytes.
+ */
+export async function writeAll(writer: ByteWriter, data: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < data.length) at += await writer.write(data.subarray(at));
+}
+
+/**
+ * Writes all of `data` to stdout or stderr synchronously (no async stream machinery on the
+ * hot path). A closed pipe discards the rest (ICPT-18).
+ *
+ * @param stream `Deno.stdout` or `Deno.stderr`.
+ * @param data The bytes.
+ */
+export function writeAllSync(
+  stream: typeof Deno.stdout | typeof Deno.stderr,
+  data: Uint8Array,
+): void {
+  let at = 0;
+  try {
+    while (at < data.length) at += stream.writeSync(data.subarray(at));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
 
 function _tempPath(path: string): string {
   const slash = path.lastIndexOf("/");

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
 import type {
   Scenario,
   State,
@@ -19,9 +20,6 @@ export const NO_STATE_ERROR = "no state found";
 
 /** The `error` of a result whose state has another number of steps (VERIFY-9). */
 export const SCENARIO_CHANGED_ERROR = "scenario changed since the session started";
-
-/** How many unexpected calls a result retains (STATE-5). */
-const RETAINED_UNEXPECTED = 20;
 
 /** Options of {@linkcode verifyState}. */
 export interface VerifyStateOptions {
@@ -107,7 +105,7 @@ export function verifyState(
     };
   });
   const unexpectedCalls: VerifyUnexpected[] = state.unexpectedCalls
-    .slice(0, RETAINED_UNEXPECTED)
+    .slice(0, MAX_UNEXPECTED_CALLS)
     .map((call) => ({ argv: call.argv, reason: call.reason, stepIndex: call.stepIndex }));
   const unexpectedCount = Math.max(state.unexpectedCount, unexpectedCalls.length);
   return {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY_MS, MAX_STDIN_BYTES } from "../limits.ts";
 import { classifyPatternElement } from "../lang/argv_pattern.ts";
 import { parseDuration } from "../lang/duration.ts";
 import { parseTemplate, templateVarNames } from "../lang/template.ts";
@@ -14,11 +15,6 @@ import type { ParseContext } from "./_context.ts";
 import type { StepDraft } from "./_layout.ts";
 import { IDENTIFIER } from "./_meta.ts";
 import type { FileReference } from "./types.ts";
-
-/** Largest `match.stdin` accepted (STDIN-4). */
-export const MAX_STDIN_BYTES = 1024 * 1024;
-/** Default `--max-delay` in milliseconds (RUN-12). */
-export const DEFAULT_MAX_DELAY_MS = 5 * 60 * 1000;
 
 const SHELL_BUILTINS = new Set([
   "echo",

@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { MAX_STDIN_BYTES } from "../limits.ts";
 
 /** The protocol's magic word, first on every request line. */
 export const PROTOCOL = "CRP1";
@@ -37,7 +38,7 @@ export const LIMITS = {
   /** Largest request (head, argv and env items), in bytes. */
   requestBytes: 4 * 1024 * 1024,
   /** Largest stdin frame: 1 MiB + 1 (STDIN-4) plus framing. */
-  stdinBytes: 1024 * 1024 + 1 + 64 * 1024,
+  stdinBytes: MAX_STDIN_BYTES + 1 + 64 * 1024,
   /** Most argv or env items. */
   items: 65_536,
   /** Time a connection has to deliver its whole request, in ms. */

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../core/bytes.ts";
 import type { Diagnostic, Scenario, State, StepOutcome } from "../../core/types.ts";
 import { needsStdin, newState, stepCall } from "../../core/replay/engine.ts";
 import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../../core/report/outcome.ts";
@@ -194,17 +195,6 @@ function _text(stderr: string, exitCode = 1): CallAnswer {
   return { exitCode, stdout: EMPTY, stderr: encoder.encode(stderr), delayMs: 0 };
 }
 
-function _concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * Answers one call: everything the cold intercept did between reading its arguments and
  * writing its output. Never throws for a failure of the call: errors become a
@@ -282,7 +272,7 @@ export async function answerCall(spec: CallSpec): Promise<CallAnswer | "cold"> {
           stdout: outcome.stdout,
           stderr: warning === "" && tail === ""
             ? outcome.stderr
-            : _concat([encoder.encode(warning), outcome.stderr, encoder.encode(tail)]),
+            : concatBytes([encoder.encode(warning), outcome.stderr, encoder.encode(tail)]),
           delayMs: outcome.delayMs,
         }
         : _text(warning + renderOutcome(outcome, scenario, { color }) + tail);

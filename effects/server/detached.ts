@@ -6,13 +6,14 @@
  *
  * @module
  */
+import { DEFAULT_SERVER_IDLE_MS } from "../../core/limits.ts";
 import type { SessionFiles } from "../session/files.ts";
 import { readCompiled } from "../scenario/compiled_store.ts";
 import { selfCommand } from "../session/self_command.ts";
 import { type SessionServer, startSessionServer, type StopReason } from "./session_server.ts";
 
 /** Idle timeout of a detached server without a session TTL (SRV-1). */
-export const DEFAULT_IDLE_MS = 15 * 60 * 1000;
+export const DEFAULT_IDLE_MS: number = DEFAULT_SERVER_IDLE_MS;
 
 /** How often a detached server checks that its intercept dir and state still exist. */
 export const WATCH_MS = 250;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { writeAll } from "../fs.ts";
 import type { Scenario } from "../../core/types.ts";
 import {
   answerFits,
@@ -264,11 +265,6 @@ async function _readMessage<T>(
   }
 }
 
-async function _writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
-  let at = 0;
-  while (at < bytes.length) at += await conn.write(bytes.subarray(at));
-}
-
 class _StdinFailed extends Error {}
 
 async function _serveOne(
@@ -285,7 +281,7 @@ async function _serveOne(
   );
   if (request === undefined) return "rejected";
   if (!request.utf8) {
-    await _writeAll(conn, COLD);
+    await writeAll(conn, COLD);
     return "cold";
   }
   let stdinFailed = false;
@@ -297,7 +293,7 @@ async function _serveOne(
     stderrIsTerminal: (request.flags & FLAGS.stderrTty) !== 0,
     readStdin: async () => {
       if ((request.flags & FLAGS.stdinTty) !== 0) return new Uint8Array();
-      await _writeAll(conn, NEED_STDIN);
+      await writeAll(conn, NEED_STDIN);
       const stdin = await _readMessage(conn, parseStdinFrame, LIMITS.stdinBytes, LIMITS.stdinMs);
       if (stdin === undefined) {
         stdinFailed = true;
@@ -312,11 +308,11 @@ async function _serveOne(
   });
   if (stdinFailed) return "rejected";
   if (answer === "cold") {
-    await _writeAll(conn, COLD);
+    await writeAll(conn, COLD);
     return "cold";
   }
   if (answer.delayMs > 0) await sleep(answer.delayMs);
-  await _writeAll(conn, encodeAnswer(answer));
+  await writeAll(conn, encodeAnswer(answer));
   return "answered";
 }
 

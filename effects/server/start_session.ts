@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { VerifyResult } from "../../core/types.ts";
 import { ENV } from "../../core/env.ts";
 import { parseDuration } from "../../core/lang/duration.ts";
@@ -136,11 +137,11 @@ export async function startSession(
   let worker: _Worker | undefined;
   try {
     const loaded = await readScenarioFile(file);
-    const maxDelay = options.maxDelay ?? "5m";
+    const maxDelay = options.maxDelay ?? DEFAULT_MAX_DELAY;
     session = await setupSession(loaded, {
       allowedCommands: options.allowedCommands ?? [],
       maxDelay,
-      maxDelayMs: parseDuration(maxDelay) ?? 5 * 60 * 1000,
+      maxDelayMs: parseDuration(maxDelay) ?? DEFAULT_MAX_DELAY_MS,
       server: canListen(),
     });
     try {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { Scenario } from "../../core/types.ts";
 import { newState } from "../../core/replay/engine.ts";
 import {
@@ -73,7 +74,7 @@ export function parseCommandList(value: string | undefined): string[] {
  */
 export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions): void {
   const scenario = loaded.scenario;
-  const cap = options.maxDelayMs ?? 5 * 60 * 1000;
+  const cap = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const problems: string[] = [];
   if (cap > 0) {
     for (const step of scenario.steps) {
@@ -87,7 +88,9 @@ export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions)
               line: pos?.line ?? 0,
               column: pos?.column ?? 0,
               path,
-              message: `${step.respond.delay} exceeds --max-delay ${options.maxDelay ?? "5m"}`,
+              message: `${step.respond.delay} exceeds --max-delay ${
+                options.maxDelay ?? DEFAULT_MAX_DELAY
+              }`,
               severity: "error",
             })
           }`,
