@@ -5,10 +5,11 @@
  *
  * @module
  */
+import { commandNameProblem } from "../lang/command_name.ts";
 import { DEFAULT_MAX_DELAY_MS, MAX_STDIN_BYTES } from "../limits.ts";
 import { classifyPatternElement } from "../lang/argv_pattern.ts";
 import { parseDuration } from "../lang/duration.ts";
-import { parseTemplate, templateVarNames } from "../lang/template.ts";
+import { parseTemplate, undeclaredVariables } from "../lang/template.ts";
 import type { Content, Respond, Step } from "../types.ts";
 import type { LeafStepDocument } from "./schema.ts";
 import type { ParseContext } from "./_context.ts";
@@ -91,10 +92,7 @@ function _checkArgv(argv: readonly string[], path: string, scope: StepScope): vo
 }
 
 function _checkCommandName(cmd: string, p: string, ctx: ParseContext): void {
-  // deno-lint-ignore no-control-regex
-  const badName = cmd === "" || cmd === "." || cmd === ".." || /[\/\x00-\x1f\x7f]/.test(cmd) ||
-    cmd.includes("{{") || new TextEncoder().encode(cmd).length > 255;
-  if (badName) {
+  if (commandNameProblem(cmd) !== undefined) {
     ctx.error(
       p,
       `must be a plain command name (no "/", no template), got ${JSON.stringify(cmd)}`,
@@ -253,9 +251,5 @@ function _checkTemplate(
     return;
   }
   if (declared === undefined) return;
-  for (const name of templateVarNames(parsed.parts)) {
-    if (!declared.has(name)) {
-      ctx.error(path, `template references undefined variable "${name}" (declare it in meta.vars)`);
-    }
-  }
+  for (const message of undeclaredVariables(parsed.parts, declared)) ctx.error(path, message);
 }

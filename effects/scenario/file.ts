@@ -8,7 +8,7 @@
 import { type ParseResult, parseScenario, type SourcePosition } from "../../core/scenario/parse.ts";
 import { ReplayError } from "../../core/errors.ts";
 import type { Diagnostic, Scenario } from "../../core/types.ts";
-import { parseTemplate, templateVarNames } from "../../core/lang/template.ts";
+import { parseTemplate, undeclaredVariables } from "../../core/lang/template.ts";
 import { absolutePath, dirnameOf, sha256Hex } from "../session/files.ts";
 import { fsReason } from "../fs_reason.ts";
 
@@ -79,15 +79,8 @@ export async function checkScenarioText(
       continue;
     }
     if (vars === undefined) continue;
-    for (const name of templateVarNames(template.parts)) {
-      if (!(name in vars)) {
-        diagnostics.push({
-          ...at,
-          message:
-            `"${ref.path}": template references undefined variable "${name}" (declare it in meta.vars)`,
-          severity: "error",
-        });
-      }
+    for (const message of undeclaredVariables(template.parts, new Set(Object.keys(vars)))) {
+      diagnostics.push({ ...at, message: `"${ref.path}": ${message}`, severity: "error" });
     }
   }
   if (!parsed.ok) {
