@@ -11,7 +11,8 @@ import { renderVerifyText } from "../core/report/text.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
 import { toFsError } from "../effects/fs_reason.ts";
-import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec/exec_session.ts";
+import { ExecSession } from "../effects/exec/exec_session.ts";
+import { forwardSignals } from "../effects/signals.ts";
 import { parseCommandList } from "../effects/session/setup.ts";
 import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag } from "./flags.ts";
@@ -85,22 +86,10 @@ export async function execAction(
   const scenarioArg = scenarios[0]!;
   if (flags.dryRun || command === undefined) return await dryRun(scenarioArg, flags);
 
-  // Signals: before the child runs they end exec (128+N after cleanup); while it runs
-  // they are forwarded to its process group (EXEC-5).
+  // Signals: before the session is set up they end exec (128+N after cleanup); after, the
+  // session forwards them to the child's process group, or starts no child (EXEC-2, EXEC-5).
+  using signals = forwardSignals();
   let session: ExecSession | undefined;
-  let early: Deno.Signal | undefined;
-  let wakeEarly: (() => void) | undefined;
-  const listeners = FORWARDED_SIGNALS.map((signal) => {
-    const handler = () => {
-      if (session?.phase === "running" || session?.phase === "ready") session.forward(signal);
-      else {
-        early ??= signal;
-        wakeEarly?.();
-      }
-    };
-    Deno.addSignalListener(signal, handler);
-    return { signal, handler };
-  });
   try {
     const loaded = await readScenarioCached(scenarioArg);
     session = new ExecSession(loaded, command, {
@@ -110,10 +99,14 @@ export async function execAction(
       onMessage: (line) => writeErr(`${line}\n`),
     });
     await session.setup();
-    if (early !== undefined) {
+    if (signals.received !== undefined) {
       await session.cleanup();
-      return decideExecExitCode({ signalBeforeSpawn: signalNumber(early, Deno.build.os) });
+      return decideExecExitCode({
+        signalBeforeSpawn: signalNumber(signals.received, Deno.build.os),
+      });
     }
+    const running = session;
+    signals.setTarget((signal) => running.forward(signal));
     const s = loaded.scenario;
     writeErr(
       `cli-replay: exec session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +
@@ -158,6 +151,5 @@ export async function execAction(
     return outcome.exitCode;
   } finally {
     await session?.cleanup();
-    for (const { signal, handler } of listeners) Deno.removeSignalListener(signal, handler);
   }
 }

@@ -24,9 +24,6 @@ import {
 import { readState } from "../session/state_store.ts";
 import { canListen, hostSessionServer, type SessionServer } from "../server/session_server.ts";
 
-/** Signals that `exec` forwards to the child's process group (EXEC-5). */
-export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
-
 /** Options of {@linkcode ExecSession}. */
 export interface ExecSessionOptions extends SetupOptions {
   /** Extra environment for the child. @default {{}} */
@@ -344,6 +341,6 @@ export class ExecSession {
     }
     await this.#server?.close();
     if (this.session !== undefined) await removeSession(this.session.files);
-    this.phase = "cleaned";
+    this.phase = nextExecPhase(this.phase, "cleanup");
   }
 }
