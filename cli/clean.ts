@@ -8,7 +8,7 @@ import { parseState } from "../core/replay/state.ts";
 import { absolutePath, sessionFiles } from "../effects/session/files.ts";
 import { removeSession } from "../effects/session/setup.ts";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "../effects/session/ttl_sweep.ts";
-import { fsReason } from "../effects/fs_reason.ts";
+import { fsReason } from "../effects/fs.ts";
 import {
   findStateDirs,
   otherStateDirs,

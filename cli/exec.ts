@@ -10,7 +10,7 @@ import { quoteIfNeeded } from "../core/session/shell.ts";
 import { renderVerifyText } from "../core/report/text.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
-import { toFsError } from "../effects/fs_reason.ts";
+import { toFsError } from "../effects/fs.ts";
 import { ExecSession } from "../effects/exec/exec_session.ts";
 import { forwardSignals } from "../effects/signals.ts";
 import { parseCommandList } from "../effects/session/setup.ts";

@@ -10,7 +10,7 @@ import { VERSION } from "../core/version.ts";
 import { renderError } from "../core/errors.ts";
 import { parseFlag } from "../core/env.ts";
 import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts";
-import { describeOsError } from "../effects/fs_reason.ts";
+import { describeOsError } from "../effects/fs.ts";
 import { ReplayError } from "../core/errors.ts";
 import { REPORT_FORMATS } from "./flags.ts";
 import { missingPermissionMessage } from "./permissions.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { dirnameOf } from "../core/path.ts";
 import {
   defaultRecordingName,
   parseRecordCommands,
@@ -16,7 +17,7 @@ import {
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
-import { isFsError, toFsError } from "../effects/fs_reason.ts";
+import { isFsError, toFsError } from "../effects/fs.ts";
 import {
   recordDirect,
   type RecordSessionResult,
@@ -39,14 +40,6 @@ export interface RecordActionOptions {
 
 const USAGE = "usage: cli-replay record -o <file> -- <command> [args...]";
 
-/** The directory part of a path as the user wrote it (`.` when there is none). */
-function _dirOf(path: string): string {
-  const trimmed = path.replace(/\/+$/, "");
-  const slash = trimmed.lastIndexOf("/");
-  if (slash < 0) return ".";
-  return slash === 0 ? "/" : trimmed.slice(0, slash);
-}
-
 /** Advice when the scenario cannot be written. */
 const OUTPUT_HINTS = {
   "permission-denied": "choose an -o path in a directory you can write",
@@ -64,7 +57,7 @@ function _fsFailure(error: unknown, action: string, path: string): unknown {
 
 /** REC-2: the output directory exists, and (before anything runs) the user can write there. */
 async function _checkOutputDir(output: string): Promise<void> {
-  const dir = _dirOf(output);
+  const dir = dirnameOf(output);
   const info = await Deno.stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory) {
     throw new ReplayError("usage", `output directory does not exist: ${dir}`);

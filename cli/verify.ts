@@ -9,7 +9,7 @@ import { ReplayError } from "../core/errors.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { locateSessionFiles } from "../effects/session/state_location.ts";
 import { readState } from "../effects/session/state_store.ts";
-import { toFsError } from "../effects/fs_reason.ts";
+import { toFsError } from "../effects/fs.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";

@@ -18,7 +18,7 @@ import { absolutePath, dirnameOf, sha256Hex } from "../session/files.ts";
 import type { SessionFiles } from "../session/files.ts";
 import { readCompiled, writeCompiled } from "../scenario/compiled_store.ts";
 import { updateState } from "../session/state_store.ts";
-import { describeOsError, fsReason, toFsError } from "../fs_reason.ts";
+import { describeOsError, fsReason, toFsError } from "../fs.ts";
 
 /** Advice when a fake cannot write its session's files: the state on disk is unchanged. */
 const WRITE_HINTS = {

@@ -20,7 +20,7 @@ import type { Diagnostic } from "../../core/types.ts";
 import type { SourcePosition } from "../../core/scenario/types.ts";
 import type { LoadedScenario } from "./file.ts";
 import { writeFileAtomicSync } from "../fs.ts";
-import { fsReason } from "../fs_reason.ts";
+import { fsReason } from "../fs.ts";
 import { absolutePath, sha256Hex } from "../session/files.ts";
 
 /** A referenced file as it was when the entry was written. */

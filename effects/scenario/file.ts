@@ -10,7 +10,7 @@ import { ReplayError } from "../../core/errors.ts";
 import type { Diagnostic, Scenario } from "../../core/types.ts";
 import { parseTemplate, undeclaredVariables } from "../../core/lang/template.ts";
 import { absolutePath, dirnameOf, sha256Hex } from "../session/files.ts";
-import { fsReason } from "../fs_reason.ts";
+import { fsReason } from "../fs.ts";
 
 /** A scenario read from disk and validated. */
 export interface LoadedScenario {

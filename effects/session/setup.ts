@@ -19,7 +19,7 @@ import type { LoadedScenario } from "../scenario/file.ts";
 import { newSessionId, type SessionFiles, sessionFiles } from "./files.ts";
 import { STATE_DIR_HINTS } from "./state_dir.ts";
 import { prepareStateDir, readStateLocationEnv, type StateLocationEnv } from "./state_location.ts";
-import { toFsError } from "../fs_reason.ts";
+import { toFsError } from "../fs.ts";
 import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "../scenario/compiled_store.ts";
 import { selfCommand } from "./self_command.ts";

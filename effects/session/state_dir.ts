@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { dirnameOf } from "../../core/path.ts";
 import {
   type DirFacts,
   judgeDir,
@@ -13,7 +14,7 @@ import {
   STATE_DIR_ENV,
 } from "../../core/session/state_dir_choice.ts";
 import { ReplayError } from "../../core/errors.ts";
-import { fsErrorKind, fsReason, toFsError } from "../fs_reason.ts";
+import { fsErrorKind, fsReason, toFsError } from "../fs.ts";
 
 /** Advice when a state directory or a file in it cannot be created or written. */
 export const STATE_DIR_HINTS = {
@@ -110,7 +111,7 @@ export async function probePrimaryStateDir(dir: string): Promise<PrimaryProbe> {
       else if (_cannotWrite(error)) {
         return {
           kind: "unwritable",
-          path: dir.slice(0, dir.lastIndexOf("/")) || "/",
+          path: dirnameOf(dir),
           reason: fsReason(error),
         };
       } else {throw toFsError(error, {

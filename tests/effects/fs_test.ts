@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ReplayError } from "../../core/errors.ts";
-import { describeOsError, fsReason, isFsError, toFsError } from "../../effects/fs_reason.ts";
+import { describeOsError, fsReason, isFsError, toFsError } from "../../effects/fs.ts";
 import { usingTempDir } from "../_helpers.ts";
 
 async function _caught(work: () => Promise<unknown>): Promise<unknown> {
