@@ -40,6 +40,7 @@ export type {
   Subject,
   UnexpectedCall,
   UnexpectedReason,
+  VerifyError,
   VerifyResult,
   VerifyStep,
   VerifyUnexpected,

@@ -277,7 +277,7 @@ export class ExecSession {
       if (startError !== undefined) {
         verification = {
           ...verifyState(this.#loaded.scenario, undefined, { session: sessionName }),
-          error: "child command could not be started",
+          error: { kind: "not-started", message: "child command could not be started" },
         };
       } else {
         try {
