@@ -46,7 +46,7 @@ export type {
   VerifyUnexpected,
 } from "./core/types.ts";
 
-// Loading and validation
+// Loading and validating scenarios
 export {
   type FileReference,
   type ParseResult,
@@ -55,6 +55,10 @@ export {
   type SourcePosition,
 } from "./core/scenario/parse.ts";
 export { formatDiagnostic } from "./core/scenario/format.ts";
+export { loadScenario } from "./effects/scenario/file.ts";
+export { validateFiles, type ValidationReport } from "./effects/scenario/validate_files.ts";
+
+// The error type
 export {
   renderError,
   type RenderErrorOptions,
@@ -64,7 +68,7 @@ export {
 } from "./core/errors.ts";
 export type { FsFailureKind } from "./core/fs_failure.ts";
 
-// Matching and stepping
+// Matching and stepping, and the in-memory engine
 export { explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
 export {
   type CallInput,
@@ -84,42 +88,14 @@ export {
   type ReplayEngineOptions,
 } from "./core/replay/memory_engine.ts";
 
-// Verification and rendering
-export { stepLabel, verifyState, type VerifyStateOptions } from "./core/replay/verify.ts";
+// Verification and its reports
+export { verifyState, type VerifyStateOptions } from "./core/replay/verify.ts";
 export { renderVerifyText, type VerifyTextOptions } from "./core/report/text.ts";
 export { renderVerifyJson } from "./core/report/json.ts";
 export { type JUnitOptions, renderJUnit } from "./core/report/junit.ts";
 export { renderTap, type TapOptions } from "./core/report/tap.ts";
 export { type GitHubOptions, renderGitHub } from "./core/report/github.ts";
 export { type OutcomeOptions, renderOutcome } from "./core/report/outcome.ts";
-export { formatArgv } from "./core/report/argv_display.ts";
-export {
-  buildDryRunReport,
-  type DryRunOptions,
-  type DryRunReport,
-  type DryRunStep,
-  renderDryRun,
-} from "./core/report/dry_run.ts";
-export {
-  type AllowlistViolation,
-  effectiveAllowlist,
-  findAllowlistViolations,
-  renderAllowlistViolation,
-} from "./core/session/allowlist.ts";
-export {
-  emitShellSetup,
-  quotePosix,
-  renderShim,
-  type ShellSetupOptions,
-  type ShimOptions,
-} from "./core/session/shell.ts";
-export {
-  decideExecExitCode,
-  type ExecEvent,
-  type ExecFacts,
-  type ExecPhase,
-  nextExecPhase,
-} from "./core/session/exec_exit.ts";
 
 // Recording
 export {
@@ -129,9 +105,7 @@ export {
   recordingToScenarioYaml,
 } from "./core/record/recording.ts";
 
-// Effects for test suites
-export { loadScenario } from "./effects/scenario/file.ts";
-export { validateFiles, type ValidationReport } from "./effects/scenario/validate_files.ts";
+// Running code under a scenario from a Deno test
 export {
   assertReplayPassed,
   type ReplayRun,
@@ -139,8 +113,6 @@ export {
   type RunWithScenarioOptions,
   type ScenarioSource,
 } from "./effects/exec/run_with_scenario.ts";
-
-// In-process sessions for Deno tests (the session server in this process)
 export {
   type ReplaySessionHandle,
   type SessionScenario,

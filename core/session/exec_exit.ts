@@ -49,7 +49,7 @@ const TRANSITIONS: Record<ExecPhase, Partial<Record<ExecEvent, ExecPhase>>> = {
  *
  * @example Usage
  * ```ts
- * import { nextExecPhase } from "@x/cli-replay";
+ * import { nextExecPhase } from "./exec_exit.ts";
  * import assert from "node:assert/strict";
  * assert.equal(nextExecPhase("ready", "spawned"), "running");
  * assert.equal(nextExecPhase("ready", "signal"), "cleaned");
@@ -85,7 +85,7 @@ export interface ExecFacts {
  *
  * @example Usage
  * ```ts
- * import { decideExecExitCode } from "@x/cli-replay";
+ * import { decideExecExitCode } from "./exec_exit.ts";
  * import assert from "node:assert/strict";
  * assert.equal(decideExecExitCode({ childCode: 42, verified: true }), 42);
  * assert.equal(decideExecExitCode({ childCode: 0, verified: false }), 1);
