@@ -192,7 +192,10 @@ Deno.test("runWithScenario() gives the child's exit code precedence and reports 
   await t.step("command not found → 127", async () => {
     const run = await runWithScenario({ yaml: THREE_FAKES }, ["no-such-command-xyz"]);
     assert.equal(run.exitCode, 127);
-    assert.equal(run.verification.error, "child command could not be started");
+    assert.deepEqual(run.verification.error, {
+      kind: "not-started",
+      message: "child command could not be started",
+    });
   });
 });
 
