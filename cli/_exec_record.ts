@@ -8,7 +8,7 @@
 import type { RecordMode } from "../core/record/flags.ts";
 import { FreshRecording } from "../effects/record/fresh.ts";
 import { type RecordingRules, writeFreshRecording } from "../effects/record/write_recording.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { writeErr } from "./output.ts";
 
 /** What the record flags asked for. */
@@ -38,7 +38,7 @@ function _dirOf(path: string): string {
  * @param request The mode, the commands and the rules.
  * @param onCreated Receives the recording.
  * @returns The child's exit code (126/127 when it could not start, 128+N when killed).
- * @throws {CliError} When the file's directory does not exist.
+ * @throws {ReplayError} When the file's directory does not exist.
  */
 export async function recordFresh(
   file: string,
@@ -49,7 +49,10 @@ export async function recordFresh(
   const dir = _dirOf(file);
   const info = await Deno.stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory) {
-    throw new CliError(`cannot record into "${file}": directory does not exist: ${dir}`);
+    throw new ReplayError(
+      "usage",
+      `cannot record into "${file}": directory does not exist: ${dir}`,
+    );
   }
   const recording = new FreshRecording(command, { commands: request.commands });
   onCreated(recording);

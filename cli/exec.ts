@@ -4,16 +4,17 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { decideExecExitCode, signalNumber } from "../core/session/exec_exit.ts";
 import { quoteIfNeeded } from "../core/session/shell.ts";
 import { renderVerifyText } from "../core/report/text.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
-import { FileSystemError } from "../core/fs_failure.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
-import { toFsError } from "../effects/fs_reason.ts";
-import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec/exec_session.ts";
+import { toFsError } from "../effects/fs.ts";
+import { ExecSession } from "../effects/exec/exec_session.ts";
+import { forwardSignals } from "../effects/signals.ts";
 import { parseCommandList } from "../effects/session/setup.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { parseFormat, parseRecordingRules, type RecordingFlags, REPORT_FORMATS } from "./flags.ts";
 import {
@@ -22,7 +23,6 @@ import {
   parseRecordMode,
   RECORD_MODES,
 } from "../core/record/flags.ts";
-
 import { renderReport } from "./report.ts";
 import { dryRun } from "./_dry_run.ts";
 import { writeErr } from "./output.ts";
@@ -70,81 +70,74 @@ export async function execAction(
   flags: ExecFlags,
 ): Promise<number> {
   if (command === undefined && !flags.dryRun) {
-    throw new CliError(`missing '--' separator: ${USAGE}`);
+    throw new ReplayError("usage", `missing '--' separator: ${USAGE}`);
   }
-  if (scenarios.length === 0) throw new CliError("missing scenario path before '--'");
+  if (scenarios.length === 0) throw new ReplayError("usage", "missing scenario path before '--'");
   if (scenarios.length > 1) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `expected exactly one scenario path before '--', got ${scenarios.length}`,
     );
   }
   if ((command === undefined || command.length === 0) && !flags.dryRun) {
-    throw new CliError(`missing command after '--': ${USAGE}`);
+    throw new ReplayError("usage", `missing command after '--': ${USAGE}`);
   }
   const format = parseFormat(flags.format, REPORT_FORMATS);
   if (flags.reportFile !== undefined && format === undefined) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `--report-file requires --format (${REPORT_FORMATS.slice(0, -1).join(", ")} or ${
         REPORT_FORMATS.at(-1)
       })`,
     );
   }
-  const maxDelay = flags.maxDelay ?? "5m";
+  const maxDelay = flags.maxDelay ?? DEFAULT_MAX_DELAY;
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   const scenarioArg = scenarios[0]!;
   const record = _recordFlags(flags);
   if (flags.dryRun || command === undefined) {
-    if (record.mode !== "none") throw new CliError("--dry-run cannot be combined with --record");
+    if (record.mode !== "none") {
+      throw new ReplayError("usage", "--dry-run cannot be combined with --record");
+    }
     return await dryRun(scenarioArg, flags);
   }
   const plan = decideRecordPlan(record.mode, await _exists(scenarioArg));
 
-  // Signals: before the child runs they end exec (128+N after cleanup); while it runs
-  // they are forwarded to its process group (EXEC-5).
-  let session: { readonly phase: string; forward(signal: Deno.Signal): void } | undefined;
-  let early: Deno.Signal | undefined;
-  let wakeEarly: (() => void) | undefined;
-  const listeners = FORWARDED_SIGNALS.map((signal) => {
-    const handler = () => {
-      if (session?.phase === "running" || session?.phase === "ready") session.forward(signal);
-      else {
-        early ??= signal;
-        wakeEarly?.();
-      }
-    };
-    Deno.addSignalListener(signal, handler);
-    return { signal, handler };
-  });
-  let cleanup: (() => Promise<void>) | undefined;
+  // Signals: before the session is set up they end exec (128+N after cleanup); after, the
+  // session forwards them to the child's process group, or starts no child (EXEC-2, EXEC-5).
+  using signals = forwardSignals();
+  let session: ExecSession | undefined;
   try {
     if (plan === "fresh") {
+      // RECM-1: nothing is faked; the recording forwards signals like a session does.
       const { recordFresh } = await import("./_exec_record.ts");
       return await recordFresh(scenarioArg, command, record, (fresh) => {
-        session = fresh;
-        cleanup = () => fresh.cleanup();
+        signals.setTarget((signal) => fresh.forward(signal));
       });
     }
     const loaded = await readScenarioCached(scenarioArg);
-    const replay = new ExecSession(loaded, command, {
+    session = new ExecSession(loaded, command, {
       allowedCommands: parseCommandList(flags.allowedCommands),
       maxDelayMs,
       maxDelay,
       onMessage: (line) => writeErr(`${line}\n`),
       ...(plan === "missing" ? { recordMissing: record.commands } : {}),
     });
-    session = replay;
-    cleanup = () => replay.cleanup();
-    await replay.setup();
-    if (early !== undefined) {
-      await replay.cleanup();
-      return decideExecExitCode({ signalBeforeSpawn: signalNumber(early, Deno.build.os) });
+    await session.setup();
+    if (signals.received !== undefined) {
+      await session.cleanup();
+      return decideExecExitCode({
+        signalBeforeSpawn: signalNumber(signals.received, Deno.build.os),
+      });
     }
+    const running = session;
+    signals.setTarget((signal) => running.forward(signal));
     const s = loaded.scenario;
     writeErr(
       `cli-replay: exec session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +
         `  child command: ${command.map(quoteIfNeeded).join(" ")}\n`,
     );
-    const outcome = await replay.run();
+    const outcome = await session.run();
     if (outcome.signalBeforeSpawn !== undefined) return outcome.exitCode;
     if (plan === "missing" && outcome.startError === undefined) {
       const { writeMissingRecording } = await import("../effects/record/write_recording.ts");
@@ -184,7 +177,7 @@ export async function execAction(
             path: flags.reportFile,
             hints: REPORT_HINTS,
           });
-          if (!(failure instanceof FileSystemError)) throw error;
+          if (!(failure instanceof ReplayError)) throw error;
           writeErr(`cli-replay: warning: ${failure.message}\n`);
         }
       } else if (format !== "text" || outcome.startError !== undefined) {
@@ -193,8 +186,7 @@ export async function execAction(
     }
     return outcome.exitCode;
   } finally {
-    await cleanup?.();
-    for (const { signal, handler } of listeners) Deno.removeSignalListener(signal, handler);
+    await session?.cleanup();
   }
 }
 
@@ -202,19 +194,21 @@ export async function execAction(
 function _recordFlags(flags: ExecFlags) {
   const mode = parseRecordMode(flags.record ?? "none");
   if (mode === undefined) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `invalid --record "${flags.record}": valid values are ${RECORD_MODES.join(", ")}`,
     );
   }
   const commands = parseRecordCommands(flags.command ?? []);
-  if (!commands.ok) throw new CliError(commands.message);
+  if (!commands.ok) throw new ReplayError("usage", commands.message);
   if (mode !== "none" && commands.names.length === 0) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `--record ${mode} needs the commands to record: add -c <name> (e.g. -c kubectl -c helm)`,
     );
   }
   if (mode === "none" && commands.names.length > 0) {
-    throw new CliError("-c/--command records calls: add --record once, missing or all");
+    throw new ReplayError("usage", "-c/--command records calls: add --record once, missing or all");
   }
   return { mode, commands: commands.names, rules: parseRecordingRules(flags) };
 }

@@ -14,8 +14,8 @@ import { redactScenarioText } from "../core/record/redact_scenario.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
-import { fsReason } from "../effects/fs_reason.ts";
-import { CliError } from "./errors.ts";
+import { fsReason } from "../effects/fs.ts";
+import { ReplayError } from "../core/errors.ts";
 import { parseRecordingRules } from "./flags.ts";
 import { warn, writeErr, writeOut } from "./output.ts";
 
@@ -62,12 +62,13 @@ function _rules(flags: RedactFlags): RedactRules {
  * @param flags The flags.
  * @returns 0; 1 when a file could not be read or written, or with `--check` when something
  * would change.
- * @throws {CliError} For a `--redact` pattern that does not compile, or no secret to look for.
+ * @throws {ReplayError} For a `--redact` pattern that does not compile, or no secret to look for.
  */
 export async function redactAction(files: string[], flags: RedactFlags): Promise<number> {
   const rules = _rules(flags);
   if (Object.keys(rules.secrets).length === 0 && rules.patterns.length === 0) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       "nothing to redact: no secret-named variable (*TOKEN*, *SECRET*, …) is set, and no --env or --redact was given",
     );
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-const UTF8_ENCODER = new TextEncoder();
+import { commandNameProblem, letterCaseTwins } from "../lang/command_name.ts";
 
 /**
  * The default scenario name for a recording started at `start`:
@@ -36,18 +36,6 @@ export type RecordCommandsResult =
   | { readonly ok: true; readonly names: string[] }
   | { readonly ok: false; readonly message: string };
 
-/** Why `name` is not a plain command name (SCN-13), or `undefined` when it is one. */
-function _commandNameProblem(name: string): string | undefined {
-  if (name === "") return "must not be empty";
-  if (UTF8_ENCODER.encode(name).length > 255) return "must be at most 255 bytes";
-  if (name === "." || name === "..") return `must not be "." or ".."`;
-  // deno-lint-ignore no-control-regex
-  if (name.includes("/") || name.includes("{{") || /[\u0000-\u001f\u007f]/.test(name)) {
-    return `must be a plain command name (no "/", no template)`;
-  }
-  return undefined;
-}
-
 /**
  * Reads the values of `record -c` (REC-1): each value may hold comma-separated names; items
  * are trimmed, empty items dropped, duplicates dropped (first kept); every name must satisfy
@@ -68,16 +56,16 @@ function _commandNameProblem(name: string): string | undefined {
  */
 export function parseRecordCommands(values: readonly string[]): RecordCommandsResult {
   const names: string[] = [];
-  const folded = new Map<string, string>();
+  const twin = letterCaseTwins();
   for (const value of values) {
     for (const raw of value.split(",")) {
       const name = raw.trim();
       if (name === "" || names.includes(name)) continue;
-      const problem = _commandNameProblem(name);
+      const problem = commandNameProblem(name);
       if (problem !== undefined) {
         return { ok: false, message: `invalid --command ${JSON.stringify(name)}: ${problem}` };
       }
-      const other = folded.get(name.toLowerCase());
+      const other = twin(name);
       if (other !== undefined) {
         return {
           ok: false,
@@ -86,7 +74,6 @@ export function parseRecordCommands(values: readonly string[]): RecordCommandsRe
           } only in letter case`,
         };
       }
-      folded.set(name.toLowerCase(), name);
       names.push(name);
     }
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
 import type {
   Block,
   Content,
@@ -18,9 +19,6 @@ import { matchArgv as defaultMatchArgv } from "../lang/matcher.ts";
 import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
 import { parseTemplate, renderTemplate } from "../lang/template.ts";
-
-/** How many unexpected calls a state keeps (STATE-5). */
-export const MAX_UNEXPECTED_CALLS = 20;
 
 /** Everything {@linkcode stepCall} needs to know about one call. */
 export interface CallInput {

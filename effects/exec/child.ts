@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../core/bytes.ts";
 
 /** How the child is started. */
 export interface ChildOptions {
@@ -75,13 +76,7 @@ function _collect(stream: ReadableStream<Uint8Array>): {
         chunks.push(value);
       }
     } catch { /* cancelled or broken pipe: keep what was read */ }
-    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return all;
+    return concatBytes(chunks);
   })();
   return { bytes, cancel: () => void reader.cancel().catch(() => {}) };
 }

@@ -15,7 +15,6 @@ import {
 } from "../../core/session/exec_exit.ts";
 import { verifyState } from "../../core/replay/verify.ts";
 import { ENV } from "../../core/env.ts";
-import { StateError } from "../../core/errors.ts";
 import type { LoadedScenario } from "../scenario/file.ts";
 import {
   removeSession,
@@ -24,11 +23,9 @@ import {
   setupSession,
 } from "../session/setup.ts";
 import { readState } from "../session/state_store.ts";
-import { signalGroup, spawnAndWait } from "./child.ts";
+import { canListen, hostSessionServer, type SessionServer } from "../server/session_server.ts";
 import { readRecordingLog } from "../record/log.ts";
-
-/** Signals that `exec` forwards to the child's process group (EXEC-5). */
-export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+import { signalGroup, spawnAndWait } from "./child.ts";
 
 /** Options of {@linkcode ExecSession}. */
 export interface ExecSessionOptions extends SetupOptions {
@@ -86,6 +83,7 @@ export class ExecSession {
   /** The child once spawned. */
   child: Deno.ChildProcess | undefined;
   #cleaned = false;
+  #server: SessionServer | undefined;
   #pendingSignal: Deno.Signal | undefined;
   readonly #loaded: LoadedScenario;
   readonly #command: readonly string[];
@@ -114,7 +112,8 @@ export class ExecSession {
   /** Setup: creates the session (RUN-1 steps 2–8). Cleans up and rethrows on failure. */
   async setup(): Promise<ReplaySession> {
     try {
-      this.session = await setupSession(this.#loaded, this.#options);
+      this.session = await setupSession(this.#loaded, { ...this.#options, server: canListen() });
+      this.#server = await hostSessionServer(this.session); // SRV-1: lives as long as the session
       this.phase = nextExecPhase(this.phase, "setup-ok");
       return this.session;
     } catch (error) {
@@ -192,7 +191,7 @@ export class ExecSession {
       if (startError !== undefined) {
         verification = {
           ...verifyState(this.#loaded.scenario, undefined, { session: sessionName }),
-          error: "child command could not be started",
+          error: { kind: "not-started", message: "child command could not be started" },
         };
       } else {
         try {
@@ -200,7 +199,7 @@ export class ExecSession {
           verification = verifyState(this.#loaded.scenario, state, { session: sessionName });
         } catch (error) {
           stateWarning = `could not read state for verification: ${
-            error instanceof StateError || error instanceof Error ? error.message : String(error)
+            error instanceof Error ? error.message : String(error)
           }`;
           verification = verifyState(this.#loaded.scenario, undefined, { session: sessionName });
         }
@@ -239,7 +238,8 @@ export class ExecSession {
     if (this.child !== undefined && this.phase === "running") {
       this.forward("SIGKILL");
     }
+    await this.#server?.close();
     if (this.session !== undefined) await removeSession(this.session.files);
-    this.phase = "cleaned";
+    this.phase = nextExecPhase(this.phase, "cleanup");
   }
 }

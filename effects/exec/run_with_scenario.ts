@@ -9,7 +9,8 @@ import { renderVerifyText } from "../../core/report/text.ts";
 import { parseDuration } from "../../core/lang/duration.ts";
 import { readScenarioFile } from "../scenario/file.ts";
 import { ExecSession } from "./exec_session.ts";
-import { newSessionId } from "../session/files.ts";
+import { scenarioFile, type ScenarioSource } from "../scenario/source.ts";
+import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import { decideRecordPlan, parseRecordCommands, type RecordMode } from "../../core/record/flags.ts";
 import { FreshRecording } from "../record/fresh.ts";
 import {
@@ -18,14 +19,6 @@ import {
   writeFreshRecording,
   writeMissingRecording,
 } from "../record/write_recording.ts";
-
-/** A scenario given by path, `file:` URL, or inline YAML. */
-export type ScenarioSource = string | URL | {
-  /** The scenario's YAML text. */
-  yaml: string;
-  /** Directory to set the session up in (and to resolve `stdout_file` against). @default {a private temp dir} */
-  dir?: string;
-};
 
 /** Options of {@linkcode runWithScenario}. */
 export interface RunWithScenarioOptions {
@@ -136,7 +129,8 @@ const decoder = new TextDecoder();
  * @param command The child command and its arguments.
  * @param opts Child and session options.
  * @returns The run's exit code, output and verification.
- * @throws {ScenarioError} When the scenario is invalid or unreadable.
+ * @throws {ReplayError} When the scenario is invalid or unreadable, or a recording cannot be
+ * written.
  * @throws {Error} When setup fails (allowlist, unsafe state directory), or with the abort reason.
  */
 export async function runWithScenario(
@@ -146,27 +140,14 @@ export async function runWithScenario(
 ): Promise<ReplayRun> {
   if (command.length === 0) throw new TypeError("Cannot run an empty command");
   opts.signal?.throwIfAborted();
-  let file: string;
-  let cleanupInline: (() => Promise<void>) | undefined;
-  if (typeof scenario === "string") file = scenario;
-  else if (scenario instanceof URL) file = decodeURIComponent(scenario.pathname);
-  else {
-    const dir = scenario.dir ?? await Deno.makeTempDir({ prefix: "cli-replay-inline-" });
-    file = `${dir}/.cli-replay-inline-${newSessionId()}.yaml`;
-    await Deno.writeTextFile(file, scenario.yaml, { mode: 0o600 });
-    const created = scenario.dir === undefined;
-    cleanupInline = async () => {
-      await Deno.remove(created ? dir : file, { recursive: created }).catch(() => {});
-    };
-  }
   const record = opts.record ?? { mode: "none", commands: [] };
+  const inline = typeof scenario === "object" && !(scenario instanceof URL);
+  if (record.mode !== "none" && inline) {
+    throw new TypeError("Cannot record into an inline scenario: pass a file path");
+  }
   let plan: ReturnType<typeof decideRecordPlan> = "replay";
   let commands: string[] = [];
   if (record.mode !== "none") {
-    if (cleanupInline !== undefined) {
-      await cleanupInline();
-      throw new TypeError("Cannot record into an inline scenario: pass a file path");
-    }
     const names = parseRecordCommands(record.commands);
     if (!names.ok || names.names.length === 0) {
       throw new TypeError(
@@ -174,6 +155,9 @@ export async function runWithScenario(
       );
     }
     commands = names.names;
+  }
+  const { file, remove: cleanupInline } = await scenarioFile(scenario);
+  if (record.mode !== "none") {
     plan = decideRecordPlan(record.mode, await Deno.stat(file).then(() => true, () => false));
   }
   let session: Pick<ExecSession, "forward" | "cleanup"> | undefined;
@@ -229,11 +213,11 @@ export async function runWithScenario(
       });
     }
     const loaded = await readScenarioFile(file);
-    const maxDelay = opts.maxDelay ?? "5m";
+    const maxDelay = opts.maxDelay ?? DEFAULT_MAX_DELAY;
     const replay = new ExecSession(loaded, command, {
       allowedCommands: opts.allowedCommands ?? [],
       maxDelay,
-      maxDelayMs: parseDuration(maxDelay) ?? 5 * 60 * 1000,
+      maxDelayMs: parseDuration(maxDelay) ?? DEFAULT_MAX_DELAY_MS,
       ...child,
       ...(plan === "missing" ? { recordMissing: commands } : {}),
     });
@@ -261,7 +245,7 @@ export async function runWithScenario(
     clearTimeout(killTimer);
     opts.signal?.removeEventListener("abort", onAbort);
     await session?.cleanup();
-    await cleanupInline?.();
+    await cleanupInline();
   }
 }
 

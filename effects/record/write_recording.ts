@@ -21,7 +21,7 @@ import { spliceRecordedSteps } from "../../core/record/splice.ts";
 import { mergeStepCounts, type PlacedStep } from "../../core/record/insert_point.ts";
 import { parseScenario } from "../../core/scenario/parse.ts";
 import { verifyState } from "../../core/replay/verify.ts";
-import { ScenarioError } from "../../core/errors.ts";
+import { ReplayError } from "../../core/errors.ts";
 import { writeFileAtomic } from "../fs.ts";
 import { sha256Hex } from "../session/files.ts";
 import type { LoadedScenario } from "../scenario/file.ts";
@@ -80,9 +80,10 @@ function _stem(file: string): string {
 function _validate(text: string, file: string): Scenario {
   const parsed = parseScenario(text, { file });
   if (!parsed.ok) {
-    throw new ScenarioError(
+    throw new ReplayError(
+      "record",
       `the recorded scenario is invalid (${parsed.diagnostics.length} error(s)); "${file}" was not written`,
-      parsed.diagnostics,
+      { diagnostics: parsed.diagnostics, path: file },
     );
   }
   return parsed.scenario;
@@ -122,7 +123,7 @@ function _summary(
  * @param calls The recorded calls.
  * @param rules Redaction and folding.
  * @returns What was written, with the summary lines.
- * @throws {ScenarioError} When the recording does not make a valid scenario (a bug).
+ * @throws {ReplayError} When the recording does not make a valid scenario (a bug).
  */
 export async function writeFreshRecording(
   file: string,
@@ -171,7 +172,7 @@ export async function writeFreshRecording(
  * @param session The session: its state when the child ended (for the verification) and id.
  * @param rules Redaction and folding.
  * @returns What was written, with the summary lines and the new verification.
- * @throws {ScenarioError} When the new steps cannot be inserted or the result is invalid.
+ * @throws {ReplayError} When the new steps cannot be inserted or the result is invalid.
  */
 export async function writeMissingRecording(
   loaded: LoadedScenario,
@@ -183,9 +184,10 @@ export async function writeMissingRecording(
   if (calls.length === 0) return { file, written: false, newSteps: 0, lines: [] };
   const bytes = await Deno.readFile(loaded.absPath);
   if (await sha256Hex(bytes) !== loaded.hash) {
-    throw new ScenarioError(
+    throw new ReplayError(
+      "record",
       `"${file}" changed while the command ran; the ${calls.length} recorded call(s) were not written`,
-      [],
+      { path: file },
     );
   }
   const scenario = loaded.scenario;
@@ -197,9 +199,10 @@ export async function writeMissingRecording(
   });
   const spliced = spliceRecordedSteps(new TextDecoder().decode(bytes), result.placements);
   if (!spliced.ok) {
-    throw new ScenarioError(
+    throw new ReplayError(
+      "record",
       `cannot add the recorded steps to "${file}": ${spliced.message}; it was not changed`,
-      [],
+      { path: file },
     );
   }
   const merged = _validate(spliced.text, file);

@@ -5,29 +5,31 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { Scenario } from "../../core/types.ts";
 import { newState } from "../../core/replay/engine.ts";
-import { renderShim } from "../../core/session/shell.ts";
 import {
   effectiveAllowlist,
   findAllowlistViolations,
   renderAllowlistViolation,
 } from "../../core/session/allowlist.ts";
 import { formatDiagnostic } from "../../core/scenario/format.ts";
-import { CliError } from "../../cli/errors.ts";
+import { ReplayError } from "../../core/errors.ts";
 import type { LoadedScenario } from "../scenario/file.ts";
 import { newSessionId, type SessionFiles, sessionFiles } from "./files.ts";
 import { STATE_DIR_HINTS } from "./state_dir.ts";
 import { prepareStateDir, readStateLocationEnv, type StateLocationEnv } from "./state_location.ts";
-import { toFsError } from "../fs_reason.ts";
+import { toFsError } from "../fs.ts";
 import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "../scenario/compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
+import { renderShim } from "../../core/session/shell.ts";
 import { createRecordingLog } from "../record/log.ts";
+import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
+import { planShims } from "../server/shim_plan.ts";
 
 /** Name of the log of `--record missing` in the intercept dir (not executable: no command). */
 const RECORD_LOG_NAME = ".recorded.jsonl";
-import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
 
 /** Options of {@linkcode setupSession}. */
 export interface SetupOptions {
@@ -44,8 +46,16 @@ export interface SetupOptions {
   /** Where session files may go. @default {readStateLocationEnv()} */
   locationEnv?: StateLocationEnv;
   /**
+   * Whether the caller will host a session server: the shims are then bash shims with a
+   * secret (SRV-2), unless bash is missing, `CLI_REPLAY_SERVER=0`, or `recordMissing` is
+   * given. @default {false}
+   */
+  server?: boolean;
+  /**
    * `exec --record missing` (RECM-1): these commands get shims whose calls that match no
-   * step run the real command and are logged to {@linkcode ReplaySession.recordLog}.
+   * step run the real command and are logged to {@linkcode ReplaySession.recordLog}. Such a
+   * session takes the cold path for every call: a fake that runs a real command needs the
+   * caller's stdin, environment and working directory, which only the fake process has.
    * @default {undefined} (replay only)
    */
   recordMissing?: readonly string[];
@@ -61,6 +71,8 @@ export interface ReplaySession {
   readonly sessionId: string;
   /** The self command embedded in shims and the cleanup trap. */
   readonly selfCommand: readonly string[];
+  /** The secret of the session server the shims ask (SRV-5); undefined: `/bin/sh` shims. */
+  readonly secret?: string | undefined;
   /** The log of calls recorded by `--record missing`, in the intercept dir. */
   readonly recordLog?: string;
 }
@@ -74,11 +86,11 @@ export function parseCommandList(value: string | undefined): string[] {
 /**
  * Checks delays against `--max-delay` and the allowlist (RUN-1 step 4, RUN-12, SEC-2).
  *
- * @throws {CliError} With every violation.
+ * @throws {ReplayError} With every violation.
  */
 export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions): void {
   const scenario = loaded.scenario;
-  const cap = options.maxDelayMs ?? 5 * 60 * 1000;
+  const cap = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const problems: string[] = [];
   if (cap > 0) {
     for (const step of scenario.steps) {
@@ -92,7 +104,9 @@ export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions)
               line: pos?.line ?? 0,
               column: pos?.column ?? 0,
               path,
-              message: `${step.respond.delay} exceeds --max-delay ${options.maxDelay ?? "5m"}`,
+              message: `${step.respond.delay} exceeds --max-delay ${
+                options.maxDelay ?? DEFAULT_MAX_DELAY
+              }`,
               severity: "error",
             })
           }`,
@@ -104,7 +118,7 @@ export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions)
   for (const v of findAllowlistViolations(scenario, allow)) {
     problems.push(renderAllowlistViolation(v, scenario, allow ?? []).trimEnd());
   }
-  if (problems.length > 0) throw new CliError(problems.join("\n"));
+  if (problems.length > 0) throw new ReplayError("session", problems.join("\n"));
 }
 
 async function _removeTree(path: string): Promise<void> {
@@ -122,8 +136,8 @@ async function _removeTree(path: string): Promise<void> {
  * @param loaded The validated scenario.
  * @param options Flags.
  * @returns The session.
- * @throws {CliError} On a rule violation.
- * @throws {FileSystemError} When the session files cannot be written (unsafe state directory,
+ * @throws {ReplayError} On a rule violation.
+ * @throws {ReplayError} When the session files cannot be written (unsafe state directory,
  * full disk, …); what was created is removed again.
  */
 export async function setupSession(
@@ -151,9 +165,27 @@ export async function setupSession(
   const self = selfCommand({ mode: "intercept", writeDir: files.stateDir });
   const recorded = new Set(options.recordMissing ?? []);
   const recordLog = recorded.size > 0 ? `${files.interceptDir}/${RECORD_LOG_NAME}` : undefined;
-  const recorder = recordLog === undefined
-    ? self
-    : selfCommand({ mode: "intercept", writeDir: files.stateDir, allowRun: true });
+  // SRV-2: bash shims with a secret when a server will answer, else /bin/sh shims; a session
+  // that records missing calls takes the cold path (RECM-1).
+  const shims = planShims({
+    scenario,
+    scenarioPath: files.scenarioPath,
+    sessionId,
+    interceptDir: files.interceptDir,
+    selfCommand: self,
+    stateDir: files.stateDir,
+  }, (options.server ?? false) && recordLog === undefined);
+  const render = (command: string) =>
+    recordLog !== undefined && recorded.has(command)
+      ? renderShim({
+        command,
+        selfCommand: selfCommand({ mode: "intercept", writeDir: files.stateDir, allowRun: true }),
+        scenarioPath: files.scenarioPath,
+        sessionId,
+        stateDir: files.stateDir,
+        recordLog,
+      })
+      : shims.render(command);
   let created = false;
   const step = async (action: string, path: string, work: () => unknown) => {
     try {
@@ -170,25 +202,21 @@ export async function setupSession(
     });
     for (const command of new Set([...scenario.commands, ...recorded])) {
       const shimPath = `${files.interceptDir}/${command}`;
-      const records = recordLog !== undefined && recorded.has(command);
       await step("write shim", shimPath, async () => {
-        await Deno.writeTextFile(
-          shimPath,
-          renderShim({
-            command,
-            selfCommand: records ? recorder : self,
-            scenarioPath: files.scenarioPath,
-            sessionId,
-            stateDir: files.stateDir,
-            ...(records ? { recordLog } : {}),
-          }),
-          { mode: 0o700, createNew: true },
-        );
+        await Deno.writeTextFile(shimPath, render(command), { mode: 0o700, createNew: true });
         await Deno.chmod(shimPath, 0o700);
       });
     }
     if (recordLog !== undefined) {
       await step("create recording log", recordLog, () => createRecordingLog(recordLog));
+    }
+    for (const [name, text] of Object.entries(shims.files)) {
+      const path = `${files.interceptDir}/${name}`;
+      await step(
+        "write shim",
+        path,
+        () => Deno.writeTextFile(path, text, { mode: 0o600, createNew: true }),
+      );
     }
     await step("write compiled scenario", files.compiled, () =>
       writeCompiled(files.compiled, {
@@ -217,6 +245,7 @@ export async function setupSession(
     files,
     sessionId,
     selfCommand: selfCommand({ mode: "full" }),
+    secret: shims.secret,
     ...(recordLog !== undefined ? { recordLog } : {}),
   };
 }
