@@ -27,6 +27,7 @@ export type {
   ArgvDiff,
   Block,
   Calls,
+  ClosestStep,
   Content,
   Diagnostic,
   GroupRange,
@@ -35,6 +36,7 @@ export type {
   ScenarioMeta,
   State,
   Step,
+  StepDifference,
   StepElement,
   StepOutcome,
   Subject,
@@ -84,6 +86,7 @@ export { type JUnitOptions, renderJUnit } from "./core/report/junit.ts";
 export { renderTap, type TapOptions } from "./core/report/tap.ts";
 export { type GitHubOptions, renderGitHub } from "./core/report/github.ts";
 export { type OutcomeOptions, renderOutcome } from "./core/report/outcome.ts";
+export { renderSuggestedStep, renderSuggestions } from "./core/report/suggested_step.ts";
 export { formatArgv } from "./core/report/argv_display.ts";
 export {
   buildDryRunReport,

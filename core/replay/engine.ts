@@ -17,6 +17,7 @@ import type {
 import { matchArgv as defaultMatchArgv } from "../lang/matcher.ts";
 import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
+import { rankClosestSteps } from "./closest.ts";
 import { parseTemplate, renderTemplate } from "../lang/template.ts";
 
 /** How many unexpected calls a state keeps (STATE-5). */
@@ -306,6 +307,14 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
         received: [...call.argv],
         totalSteps: steps.length,
         deniedVars: denied,
+        closest: rankClosestSteps(scenario, call.argv, {
+          vars,
+          counts,
+          from: steps.length,
+          to: steps.length,
+          blockedBy: steps.length,
+          match,
+        }),
       },
     };
   }
@@ -343,6 +352,17 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
     }
     break;
   }
+  const s = subject!;
+  // LANG-1: the search tried the blocks from the first tried one to the subject's.
+  const closest = rankClosestSteps(scenario, call.argv, {
+    vars,
+    counts,
+    from: (tried[0] ?? s).stepIndex,
+    to: blocks[b]?.end ?? steps.length,
+    blockedBy: s.stepIndex,
+    match,
+    stdinDiffers: (step) => !_stdinMatches(step.stdin!, call.stdin),
+  });
   if (stdinMiss !== undefined) {
     return {
       state: _recordUnexpected(state, {
@@ -358,10 +378,10 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
         received: call.stdin ?? new Uint8Array(),
         argv: [...call.argv],
         deniedVars: denied,
+        closest,
       },
     };
   }
-  const s = subject!;
   const diff = s.kind === "step"
     ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars)
     : undefined;
@@ -379,6 +399,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
       received: [...call.argv],
       ...(diff !== undefined ? { diff } : {}),
       deniedVars: denied,
+      closest,
     },
   };
 }
