@@ -174,7 +174,13 @@ export function renderUnifiedDiff(
     }
   }
 
-  const body: string[] = [];
+  // Hunk lines past `maxLines` are only counted.
+  const out = ["--- expected", "+++ received"];
+  let more = 0;
+  const emit = (line: string) => {
+    if (out.length - 2 < maxLines) out.push(line);
+    else more++;
+  };
   let lineA = 1;
   let lineB = 1;
   for (let i = 0; i < diff.length;) {
@@ -184,21 +190,21 @@ export function renderUnifiedDiff(
       i++;
       continue;
     }
-    const startA = lineA;
-    const startB = lineB;
-    const hunk: string[] = [];
-    for (; i < diff.length && shown[i]; i++) {
-      const line = diff[i]!;
-      if (line.kind !== "added") lineA++;
-      if (line.kind !== "removed") lineB++;
-      hunk.push(`${line.kind === "same" ? " " : line.kind === "removed" ? "-" : "+"}${line.text}`);
+    let end = i;
+    let countA = 0;
+    let countB = 0;
+    for (; end < diff.length && shown[end]; end++) {
+      if (diff[end]!.kind !== "added") countA++;
+      if (diff[end]!.kind !== "removed") countB++;
     }
-    body.push(
-      `@@ -${_range(startA, lineA - startA)} +${_range(startB, lineB - startB)} @@`,
-      ...hunk,
-    );
+    emit(`@@ -${_range(lineA, countA)} +${_range(lineB, countB)} @@`);
+    for (; i < end; i++) {
+      const line = diff[i]!;
+      emit(`${line.kind === "same" ? " " : line.kind === "removed" ? "-" : "+"}${line.text}`);
+    }
+    lineA += countA;
+    lineB += countB;
   }
-  const more = body.length - maxLines;
-  const cut = more > 0 ? [...body.slice(0, maxLines), `... (+${more} more diff lines)`] : body;
-  return ["--- expected", "+++ received", ...cut];
+  if (more > 0) out.push(`... (+${more} more diff lines)`);
+  return out;
 }
