@@ -311,6 +311,12 @@ export interface VerifyUnexpected {
   readonly reason: UnexpectedReason;
   /** Subject step index or null. */
   readonly stepIndex: number | null;
+  /**
+   * The first step whose argv pattern matches the call, with the `meta.vars` values (LANG-1):
+   * the call was unexpected for its place in the order, its stdin or that step's call count,
+   * not for its argv. Absent when no step's argv matches.
+   */
+  readonly argvMatchesStep?: number;
 }
 
 /** The verification result (VERIFY-2). */

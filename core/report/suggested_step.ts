@@ -7,7 +7,7 @@
 import { classifyPatternElement } from "../lang/argv_pattern.ts";
 import { formatFlowSequence } from "../scenario/yaml_scalar.ts";
 import { formatUnexpectedCall } from "./unexpected_call.ts";
-import type { UnexpectedReason, VerifyResult } from "../types.ts";
+import type { UnexpectedReason, VerifyResult, VerifyUnexpected } from "../types.ts";
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
@@ -98,9 +98,28 @@ export function describePlacement(
 }
 
 /**
+ * The comment of a suggested step for an unexpected call of a session: where the step goes
+ * ({@linkcode describePlacement}) and, when a step of the scenario already has the call's argv,
+ * that step, since the call then failed for its place in the order, its stdin or that step's
+ * call count, and fixing an earlier call or that step may be the better change.
+ *
+ * @param call The unexpected call, as verification reports it.
+ * @param steps The scenario's flat steps.
+ * @returns `before step 2`, or `before step 2 (step 3 has this argv)`, or
+ * `before step 4 (step 4 has this argv, with another stdin)`.
+ */
+export function describeSuggestion(call: VerifyUnexpected, steps: readonly PlacedStep[]): string {
+  const place = describePlacement(call.reason, call.stepIndex, steps);
+  if (call.argvMatchesStep === undefined) return place;
+  const same = `step ${call.argvMatchesStep + 1} has this argv`;
+  return `${place} (${call.reason === "stdin" ? `${same}, with another stdin` : same})`;
+}
+
+/**
  * Renders the steps that accept a session's unexpected calls, as printed by
  * `cli-replay verify --suggest`: a YAML sequence to paste under `steps:`, one step per retained
- * unexpected call, each after a comment naming the call and where the step goes. Calls beyond
+ * unexpected call, each after a comment naming the call and where the step goes
+ * ({@linkcode describeSuggestion}). Calls beyond
  * the retained ones are counted in a last comment. No unexpected calls give `""`.
  *
  * @example Usage
@@ -129,8 +148,7 @@ export function describePlacement(
 export function renderSuggestions(r: VerifyResult): string {
   const out: string[] = [];
   for (const call of r.unexpectedCalls) {
-    const place = describePlacement(call.reason, call.stepIndex, r.steps);
-    out.push(`# ${formatUnexpectedCall(call)}: ${place}`);
+    out.push(`# ${formatUnexpectedCall(call)}: ${describeSuggestion(call, r.steps)}`);
     out.push(...renderSuggestedStep(call.argv));
   }
   const more = r.unexpectedCount - r.unexpectedCalls.length;

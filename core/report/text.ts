@@ -8,7 +8,7 @@
 import type { VerifyResult, VerifyStep } from "../types.ts";
 import { NO_STATE_ERROR, SCENARIO_CHANGED_ERROR } from "../replay/verify.ts";
 import { formatUnexpectedCall } from "./unexpected_call.ts";
-import { describePlacement, renderSuggestedStep } from "./suggested_step.ts";
+import { describeSuggestion, renderSuggestedStep } from "./suggested_step.ts";
 
 export { formatUnexpectedCall, formatUnexpectedReason } from "./unexpected_call.ts";
 
@@ -91,7 +91,7 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
       out.push(`  To accept ${r.unexpectedCalls.length === 1 ? "this call" : "these calls"}, add:`);
       for (const call of r.unexpectedCalls) {
         out.push(
-          `    # ${describePlacement(call.reason, call.stepIndex, r.steps)}`,
+          `    # ${describeSuggestion(call, r.steps)}`,
           ...renderSuggestedStep(call.argv).map((line) => `    ${line}`),
         );
       }

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { renderOutcome } from "../../../core/report/outcome.ts";
 import {
   describePlacement,
+  describeSuggestion,
   renderSuggestedStep,
   renderSuggestions,
 } from "../../../core/report/suggested_step.ts";
@@ -283,6 +284,28 @@ Deno.test("describePlacement() says where the accepting step goes (LANG-1)", asy
     await t.step(`${reason} at ${stepIndex} → ${expected}`, () => {
       assert.equal(describePlacement(reason, stepIndex, steps), expected);
     });
+  }
+});
+
+Deno.test("describeSuggestion() names a step that already has the call's argv (LANG-1)", async (t) => {
+  const steps = [{}, {}, {}, {}];
+  const cases: [Parameters<typeof describeSuggestion>[0], string][] = [
+    [{ argv: ["a"], reason: "mismatch", stepIndex: 1 }, "before step 2"],
+    [
+      { argv: ["a"], reason: "mismatch", stepIndex: 1, argvMatchesStep: 2 },
+      "before step 2 (step 3 has this argv)",
+    ],
+    [
+      { argv: ["a"], reason: "stdin", stepIndex: 3, argvMatchesStep: 3 },
+      "before step 4 (step 4 has this argv, with another stdin)",
+    ],
+    [
+      { argv: ["a"], reason: "complete", stepIndex: null, argvMatchesStep: 0 },
+      "after step 4, the last (step 1 has this argv)",
+    ],
+  ];
+  for (const [call, expected] of cases) {
+    await t.step(expected, () => assert.equal(describeSuggestion(call, steps), expected));
   }
 });
 

@@ -99,7 +99,7 @@ Deno.test("renderVerifyText() renders the VERIFY-5 report (VERIFY-5)", async (t)
         "    - match:",
         "        argv: [kubectl, apply, -f, '-']",
         '      respond: {stdout: ""}',
-        "    # after step 4, the last",
+        "    # after step 4, the last (step 1 has this argv)",
         "    - match:",
         "        argv: [git, status]",
         '      respond: {stdout: ""}',
