@@ -5,15 +5,14 @@
  */
 import { verifyState } from "../core/replay/verify.ts";
 import type { State } from "../core/types.ts";
-import { StateError } from "../core/errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { locateSessionFiles } from "../effects/session/state_location.ts";
 import { readState } from "../effects/session/state_store.ts";
-import { toFsError } from "../effects/fs_reason.ts";
+import { toFsError } from "../effects/fs.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
 import { renderSuggestions } from "../core/report/suggested_step.ts";
-import { CliError } from "./errors.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -30,11 +29,11 @@ export interface VerifyFlags {
 /**
  * Runs `cli-replay verify`.
  *
- * @param scenarioArg The scenario argument, if any.
- * @param flags The flags.
  * With `--suggest`, the text report still goes to stderr and stdout gets a YAML sequence of
  * steps, one per unexpected call (LANG-1).
  *
+ * @param scenarioArg The scenario argument, if any.
+ * @param flags The flags.
  * @returns 0 when the session passed, 1 otherwise.
  */
 export async function verifyAction(
@@ -43,7 +42,8 @@ export async function verifyAction(
 ): Promise<number> {
   const format = parseFormat(flags.format ?? "text", REPORT_FORMATS)!;
   if (flags.suggest === true && format !== "text") {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `--suggest cannot be combined with --format ${format}: both write to stdout`,
     );
   }
@@ -55,7 +55,7 @@ export async function verifyAction(
   try {
     state = await readState(files.state);
   } catch (error) {
-    if (!(error instanceof StateError)) {
+    if (!(error instanceof ReplayError && error.kind === "state")) {
       throw toFsError(error, { action: "read state file", path: files.state });
     }
     writeErr(`cli-replay: warning: cannot read state file "${files.state}": ${error.message}\n`);

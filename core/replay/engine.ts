@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
 import type {
   Block,
   Content,
@@ -19,9 +20,6 @@ import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
 import { rankClosestSteps } from "./closest.ts";
 import { parseTemplate, renderTemplate } from "../lang/template.ts";
-
-/** How many unexpected calls a state keeps (STATE-5). */
-export const MAX_UNEXPECTED_CALLS = 20;
 
 /** Everything {@linkcode stepCall} needs to know about one call. */
 export interface CallInput {

@@ -123,7 +123,7 @@ export function buildDryRunReport(scenario: Scenario, opts: DryRunOptions = {}):
  *
  * @example Usage
  * ```ts
- * import { buildDryRunReport, renderDryRun } from "@x/cli-replay";
+ * import { buildDryRunReport, renderDryRun } from "./dry_run.ts";
  * import assert from "node:assert/strict";
  *
  * const text = (template: string) => ({ kind: "text" as const, template });

@@ -6,7 +6,6 @@
  */
 
 import type { VerifyResult, VerifyStep } from "../types.ts";
-import { NO_STATE_ERROR, SCENARIO_CHANGED_ERROR } from "../replay/verify.ts";
 import { formatUnexpectedCall } from "./unexpected_call.ts";
 import { describeSuggestion, renderSuggestedStep } from "./suggested_step.ts";
 
@@ -52,13 +51,15 @@ export interface VerifyTextOptions {
 export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}): string {
   const scenarioArg = opts.scenarioArg ?? "<scenario>";
   if (r.error !== undefined) {
-    if (r.error === SCENARIO_CHANGED_ERROR) {
+    if (r.error.kind === "scenario-changed") {
       return lines([
-        `cli-replay: ${SCENARIO_CHANGED_ERROR} for "${r.scenario}"`,
+        `cli-replay: ${r.error.message} for "${r.scenario}"`,
         `  run 'cli-replay clean ${scenarioArg}' and start a new session`,
       ]);
     }
-    if (r.error !== NO_STATE_ERROR) return lines([`cli-replay: ${r.error} for "${r.scenario}"`]);
+    if (r.error.kind !== "no-state") {
+      return lines([`cli-replay: ${r.error.message} for "${r.scenario}"`]);
+    }
     return lines([
       `cli-replay: no state found for "${r.scenario}"`,
       `  run 'cli-replay run ${scenarioArg}' first`,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { letterCaseTwins } from "../lang/command_name.ts";
 import { parseTemplate, templateCaptureIds } from "../lang/template.ts";
 import type { Step } from "../types.ts";
 import type { ParseContext } from "./_context.ts";
@@ -17,18 +18,16 @@ import type { StepDraft } from "./_layout.ts";
  * @param ctx Receives the diagnostics.
  */
 export function checkCommandNames(steps: readonly Step[], ctx: ParseContext): void {
-  const seen = new Map<string, string>();
+  const twin = letterCaseTwins();
   for (const step of steps) {
     const cmd = step.argv[0]!;
-    const lower = cmd.toLowerCase();
-    const prior = seen.get(lower);
-    if (prior !== undefined && prior !== cmd) {
+    const prior = twin(cmd);
+    if (prior !== undefined) {
       ctx.error(
         `${step.yamlPath}.match.argv[0]`,
         `command names "${prior}" and "${cmd}" differ only in letter case (their shims would collide)`,
       );
     }
-    if (prior === undefined) seen.set(lower, cmd);
   }
 }
 

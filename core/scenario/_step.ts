@@ -5,20 +5,17 @@
  *
  * @module
  */
+import { commandNameProblem } from "../lang/command_name.ts";
+import { DEFAULT_MAX_DELAY_MS, MAX_STDIN_BYTES } from "../limits.ts";
 import { classifyPatternElement } from "../lang/argv_pattern.ts";
 import { parseDuration } from "../lang/duration.ts";
-import { parseTemplate, templateVarNames } from "../lang/template.ts";
+import { parseTemplate, undeclaredVariables } from "../lang/template.ts";
 import type { Content, Respond, Step } from "../types.ts";
 import type { LeafStepDocument } from "./schema.ts";
 import type { ParseContext } from "./_context.ts";
 import type { StepDraft } from "./_layout.ts";
 import { IDENTIFIER } from "./_meta.ts";
 import type { FileReference } from "./types.ts";
-
-/** Largest `match.stdin` accepted (STDIN-4). */
-export const MAX_STDIN_BYTES = 1024 * 1024;
-/** Default `--max-delay` in milliseconds (RUN-12). */
-export const DEFAULT_MAX_DELAY_MS = 5 * 60 * 1000;
 
 const SHELL_BUILTINS = new Set([
   "echo",
@@ -95,10 +92,7 @@ function _checkArgv(argv: readonly string[], path: string, scope: StepScope): vo
 }
 
 function _checkCommandName(cmd: string, p: string, ctx: ParseContext): void {
-  // deno-lint-ignore no-control-regex
-  const badName = cmd === "" || cmd === "." || cmd === ".." || /[\/\x00-\x1f\x7f]/.test(cmd) ||
-    cmd.includes("{{") || new TextEncoder().encode(cmd).length > 255;
-  if (badName) {
+  if (commandNameProblem(cmd) !== undefined) {
     ctx.error(
       p,
       `must be a plain command name (no "/", no template), got ${JSON.stringify(cmd)}`,
@@ -257,9 +251,5 @@ function _checkTemplate(
     return;
   }
   if (declared === undefined) return;
-  for (const name of templateVarNames(parsed.parts)) {
-    if (!declared.has(name)) {
-      ctx.error(path, `template references undefined variable "${name}" (declare it in meta.vars)`);
-    }
-  }
+  for (const message of undeclaredVariables(parsed.parts, declared)) ctx.error(path, message);
 }

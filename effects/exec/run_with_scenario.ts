@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { VerifyResult } from "../../core/types.ts";
 import { renderVerifyText } from "../../core/report/text.ts";
 import { parseDuration } from "../../core/lang/duration.ts";
@@ -130,12 +131,12 @@ export async function runWithScenario(
   const onAbort = () => kill();
   try {
     const loaded = await readScenarioFile(file);
-    const maxDelay = opts.maxDelay ?? "5m";
+    const maxDelay = opts.maxDelay ?? DEFAULT_MAX_DELAY;
     const stdin = opts.stdin ?? "null";
     session = new ExecSession(loaded, command, {
       allowedCommands: opts.allowedCommands ?? [],
       maxDelay,
-      maxDelayMs: parseDuration(maxDelay) ?? 5 * 60 * 1000,
+      maxDelayMs: parseDuration(maxDelay) ?? DEFAULT_MAX_DELAY_MS,
       ...(opts.env !== undefined ? { env: opts.env } : {}),
       ...(opts.clearEnv !== undefined ? { clearEnv: opts.clearEnv } : {}),
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
