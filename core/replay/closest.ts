@@ -90,12 +90,11 @@ export function rankClosestSteps(
     }
     const { prefix, matched } = _overlap(step.argv, argv, opts.vars);
     if (prefix === 0) continue;
-    const diff = explainArgvMismatch(step.argv, argv, opts.vars);
     scored.push({
       stepIndex: step.index,
       prefix,
       matched,
-      difference: diff === undefined ? { kind: "argv" } : { kind: "argv", diff },
+      difference: { kind: "argv" },
       full: false,
     });
   }
@@ -103,7 +102,12 @@ export function rankClosestSteps(
     Number(b.full) - Number(a.full) || b.prefix - a.prefix || b.matched - a.matched ||
     a.stepIndex - b.stepIndex
   );
-  return scored.slice(0, opts.limit ?? CLOSEST_LIMIT).map(({ full: _full, ...rest }) => rest);
+  // Only the steps shown get their first difference explained (MATCH-9).
+  return scored.slice(0, opts.limit ?? CLOSEST_LIMIT).map(({ full, ...rest }) => {
+    if (full) return rest;
+    const diff = explainArgvMismatch(scenario.steps[rest.stepIndex]!.argv, argv, opts.vars);
+    return diff === undefined ? rest : { ...rest, difference: { kind: "argv", diff } };
+  });
 }
 
 /** The matching prefix length and the number of matching positions. */
