@@ -114,8 +114,8 @@ export {
   type ReplayRun,
   runWithScenario,
   type RunWithScenarioOptions,
-  type ScenarioSource,
 } from "./effects/exec/run_with_scenario.ts";
+export type { ScenarioSource } from "./effects/scenario/source.ts";
 export {
   type ReplaySessionHandle,
   type SessionScenario,

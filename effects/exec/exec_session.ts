@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../core/bytes.ts";
 import type { VerifyResult } from "../../core/types.ts";
 import {
   decideExecExitCode,
@@ -97,13 +98,7 @@ function _collect(stream: ReadableStream<Uint8Array>): {
         chunks.push(value);
       }
     } catch { /* cancelled or broken pipe: keep what was read */ }
-    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return all;
+    return concatBytes(chunks);
   })();
   return { bytes, cancel: () => void reader.cancel().catch(() => {}) };
 }

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { scenarioFile, type ScenarioSource } from "../scenario/source.ts";
 import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { VerifyResult } from "../../core/types.ts";
 import { ENV } from "../../core/env.ts";
@@ -14,18 +15,12 @@ import { parseDuration } from "../../core/lang/duration.ts";
 import { verifyState } from "../../core/replay/verify.ts";
 import { renderVerifyText } from "../../core/report/text.ts";
 import { readScenarioFile } from "../scenario/file.ts";
-import { newSessionId } from "../session/files.ts";
 import { removeSession, type ReplaySession, setupSession } from "../session/setup.ts";
 import { readState } from "../session/state_store.ts";
 import { canListen } from "./session_server.ts";
 
-/** A scenario given by path, `file:` URL, or inline YAML (as for `runWithScenario`). */
-export type SessionScenario = string | URL | {
-  /** The scenario's YAML text. */
-  yaml: string;
-  /** Directory to write it to. @default {a private temp dir} */
-  dir?: string;
-};
+/** A scenario file path, a `file:` URL, or inline YAML. */
+export type SessionScenario = ScenarioSource;
 
 /** Options of {@linkcode startSession}. */
 export interface StartSessionOptions {
@@ -113,26 +108,14 @@ async function _startWorker(session: ReplaySession): Promise<_Worker | undefined
  * @param scenario A path, a `file:` URL, or `{ yaml, dir? }`.
  * @param options Allowlist and delay cap.
  * @returns The session; dispose it (`await using`) to end it.
- * @throws {ScenarioError} When the scenario is invalid or unreadable.
+ * @throws {ReplayError} When the scenario is invalid or unreadable.
  * @throws {Error} When setup fails (allowlist, unsafe state directory).
  */
 export async function startSession(
   scenario: SessionScenario,
   options: StartSessionOptions = {},
 ): Promise<ReplaySessionHandle> {
-  let file: string;
-  let removeInline: (() => Promise<void>) | undefined;
-  if (typeof scenario === "string") file = scenario;
-  else if (scenario instanceof URL) file = decodeURIComponent(scenario.pathname);
-  else {
-    const dir = scenario.dir ?? await Deno.makeTempDir({ prefix: "cli-replay-inline-" });
-    file = `${dir}/.cli-replay-inline-${newSessionId()}.yaml`;
-    await Deno.writeTextFile(file, scenario.yaml, { mode: 0o600 });
-    const created = scenario.dir === undefined;
-    removeInline = async () => {
-      await Deno.remove(created ? dir : file, { recursive: created }).catch(() => {});
-    };
-  }
+  const { file, remove: removeInline } = await scenarioFile(scenario);
   let session: ReplaySession;
   let worker: _Worker | undefined;
   try {
@@ -150,7 +133,7 @@ export async function startSession(
       worker = undefined;
     }
   } catch (error) {
-    await removeInline?.();
+    await removeInline();
     throw error;
   }
   const saved = new Map<string, string | undefined>();
@@ -176,7 +159,7 @@ export async function startSession(
     }
     await worker?.close();
     await removeSession(session.files);
-    await removeInline?.();
+    await removeInline();
   };
   return {
     sessionId: session.sessionId,
