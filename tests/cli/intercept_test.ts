@@ -210,7 +210,10 @@ printf '%s' "$CLI_REPLAY_SESSION" >session
     // and, once the detached server is up, its port file.
     const entries = await listDir(p.interceptDir);
     assert.deepEqual(entries.filter((e) => !e.startsWith(".")), ["git", "kubectl"]);
-    for (const dot of entries.filter((e) => e.startsWith("."))) {
+    // The detached server writes its port file by temp file + rename; the listing may catch
+    // the temp file, which is gone a moment later.
+    const settled = entries.filter((e) => e.startsWith(".") && !/^\.port\..*\.tmp$/.test(e));
+    for (const dot of settled) {
       assert.ok([".port", ".shim-lib.bash"].includes(dot), dot);
       assert.equal(await mode(`${p.interceptDir}/${dot}`), 0o600);
     }
