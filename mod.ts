@@ -27,6 +27,7 @@ export type {
   ArgvDiff,
   Block,
   Calls,
+  ClosestStep,
   Content,
   Diagnostic,
   GroupRange,
@@ -35,6 +36,7 @@ export type {
   ScenarioMeta,
   State,
   Step,
+  StepDifference,
   StepElement,
   StepOutcome,
   Subject,
@@ -96,6 +98,7 @@ export { type JUnitOptions, renderJUnit } from "./core/report/junit.ts";
 export { renderTap, type TapOptions } from "./core/report/tap.ts";
 export { type GitHubOptions, renderGitHub } from "./core/report/github.ts";
 export { type OutcomeOptions, renderOutcome } from "./core/report/outcome.ts";
+export { renderSuggestedStep, renderSuggestions } from "./core/report/suggested_step.ts";
 
 // Recording
 export { type InsertPoint } from "./core/record/insert_point.ts";

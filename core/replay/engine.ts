@@ -18,6 +18,7 @@ import type {
 import { matchArgv as defaultMatchArgv } from "../lang/matcher.ts";
 import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
+import { rankClosestSteps } from "./closest.ts";
 import { parseTemplate, renderTemplate } from "../lang/template.ts";
 
 /** Everything {@linkcode stepCall} needs to know about one call. */
@@ -304,6 +305,14 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
         received: [...call.argv],
         totalSteps: steps.length,
         deniedVars: denied,
+        closest: rankClosestSteps(scenario, call.argv, {
+          vars,
+          counts,
+          from: steps.length,
+          to: steps.length,
+          blockedBy: steps.length,
+          match,
+        }),
       },
     };
   }
@@ -341,6 +350,17 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
     }
     break;
   }
+  const s = subject!;
+  // LANG-1: the search tried the blocks from the first tried one to the subject's.
+  const closest = rankClosestSteps(scenario, call.argv, {
+    vars,
+    counts,
+    from: (tried[0] ?? s).stepIndex,
+    to: blocks[b]?.end ?? steps.length,
+    blockedBy: s.stepIndex,
+    match,
+    stdinDiffers: (step) => !_stdinMatches(step.stdin!, call.stdin),
+  });
   if (stdinMiss !== undefined) {
     return {
       state: _recordUnexpected(state, {
@@ -356,10 +376,10 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
         received: call.stdin ?? new Uint8Array(),
         argv: [...call.argv],
         deniedVars: denied,
+        closest,
       },
     };
   }
-  const s = subject!;
   const diff = s.kind === "step"
     ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars)
     : undefined;
@@ -377,6 +397,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
       received: [...call.argv],
       ...(diff !== undefined ? { diff } : {}),
       deniedVars: denied,
+      closest,
     },
   };
 }

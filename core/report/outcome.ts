@@ -6,6 +6,7 @@
  */
 
 import { argvDisplaySpan, formatArgv } from "./argv_display.ts";
+import { renderAcceptingStep, renderClosestSteps, renderStdinDiff } from "./proposal.ts";
 import type { ArgvDiff, Content, Scenario, StepOutcome, Subject } from "../types.ts";
 
 /** Options of {@linkcode renderOutcome}. */
@@ -39,6 +40,10 @@ function palette(color: boolean): Palette {
  * mismatch report with its soft-advance note (ICPT-10..12), the stdin mismatch report (ICPT-13),
  * the call-after-completion lines (ICPT-14) or `cli-replay: <message>` for errors (ICPT-17).
  * A matched call renders as `""`.
+ *
+ * When the outcome carries `closest` (the engine's outcomes do), the report goes on after the
+ * contract's text (LANG-1): the unified diff of a stdin that differs, `Closest steps:` with
+ * why each did not answer, and `To accept this call, add:` with a paste-ready step.
  *
  * @example Usage
  * ```ts
@@ -76,15 +81,38 @@ export function renderOutcome(o: StepOutcome, scenario: Scenario, opts: OutcomeO
         ? groupMismatch(o.subject, o.received, scenario, p)
         : leafMismatch(o.subject, o.received, o.diff, scenario, p);
       if (o.tried.length > 0) out.push("", ...softAdvanceNote(o.tried, scenario));
+      if (o.closest !== undefined) {
+        out.push(
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.received, "mismatch", o.subject.stepIndex, scenario),
+        );
+      }
       return lines(out);
     }
-    case "stdin-mismatch":
-      return lines(stdinMismatch(o.stepIndex, o.argv, o.expected, o.received, scenario, p));
-    case "complete":
-      return lines([
+    case "stdin-mismatch": {
+      const out = stdinMismatch(o.stepIndex, o.argv, o.expected, o.received, scenario, p);
+      if (o.closest !== undefined) {
+        out.push(
+          ...renderStdinDiff(o.expected, o.received, p.green, p.red),
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.argv, "stdin", o.stepIndex, scenario),
+        );
+      }
+      return lines(out);
+    }
+    case "complete": {
+      const out = [
         `cli-replay: scenario "${scenario.meta.name}" already complete (all ${o.totalSteps} steps consumed)`,
         `  received: ${formatArgv(o.received)}`,
-      ]);
+      ];
+      if (o.closest !== undefined) {
+        out.push(
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.received, "complete", null, scenario),
+        );
+      }
+      return lines(out);
+    }
     case "error":
       return lines([`cli-replay: ${o.message}`]);
   }
