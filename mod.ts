@@ -109,12 +109,15 @@ export { type RecordingMeta, recordingToScenarioYaml } from "./core/record/scena
 // Running code under a scenario from a Deno test
 export {
   assertReplayPassed,
-  type RecordOptions,
   type ReplayRun,
   runWithScenario,
   type RunWithScenarioOptions,
 } from "./effects/exec/run_with_scenario.ts";
-export type { RecordingReport, RecordingRules } from "./effects/record/write_recording.ts";
+export type {
+  RecordingReport,
+  RecordingRules,
+  RecordOptions,
+} from "./effects/record/write_recording.ts";
 export type { ScenarioSource } from "./effects/scenario/source.ts";
 export {
   type ReplaySessionHandle,

@@ -141,12 +141,11 @@ export async function execAction(
     if (outcome.signalBeforeSpawn !== undefined) return outcome.exitCode;
     if (plan === "missing" && outcome.startError === undefined) {
       const { writeMissingRecording } = await import("../effects/record/write_recording.ts");
-      const report = await writeMissingRecording(
-        loaded,
-        outcome.recorded ?? [],
-        outcome,
-        record.rules,
-      );
+      const report = await writeMissingRecording(loaded, {
+        calls: outcome.recorded ?? [],
+        state: outcome.state,
+        sessionId: outcome.sessionId,
+      }, record.rules);
       for (const line of report.lines) writeErr(`cli-replay: ${line}\n`);
       if (report.verification !== undefined) outcome.verification = report.verification;
     }

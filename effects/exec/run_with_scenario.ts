@@ -9,13 +9,15 @@ import { renderVerifyText } from "../../core/report/text.ts";
 import { parseDuration } from "../../core/lang/duration.ts";
 import { readScenarioFile } from "../scenario/file.ts";
 import { ExecSession } from "./exec_session.ts";
-import { scenarioFile, type ScenarioSource } from "../scenario/source.ts";
+import type { ScenarioSource } from "../scenario/source.ts";
 import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
-import { decideRecordPlan, parseRecordCommands, type RecordMode } from "../../core/record/flags.ts";
 import { FreshRecording } from "../record/fresh.ts";
 import {
+  emptyVerification,
+  planRecording,
   type RecordingReport,
   type RecordingRules,
+  type RecordOptions,
   writeFreshRecording,
   writeMissingRecording,
 } from "../record/write_recording.ts";
@@ -49,14 +51,6 @@ export interface RunWithScenarioOptions {
    * @default {undefined} (replay only)
    */
   record?: RecordOptions;
-}
-
-/** How {@linkcode runWithScenario} records (RECM-1..3). */
-export interface RecordOptions extends RecordingRules {
-  /** `none`, `once`, `missing` or `all`. */
-  mode: RecordMode;
-  /** The commands whose calls are recorded. */
-  commands: readonly string[];
 }
 
 /** The result of {@linkcode runWithScenario}. */
@@ -141,25 +135,7 @@ export async function runWithScenario(
   if (command.length === 0) throw new TypeError("Cannot run an empty command");
   opts.signal?.throwIfAborted();
   const record = opts.record ?? { mode: "none", commands: [] };
-  const inline = typeof scenario === "object" && !(scenario instanceof URL);
-  if (record.mode !== "none" && inline) {
-    throw new TypeError("Cannot record into an inline scenario: pass a file path");
-  }
-  let plan: ReturnType<typeof decideRecordPlan> = "replay";
-  let commands: string[] = [];
-  if (record.mode !== "none") {
-    const names = parseRecordCommands(record.commands);
-    if (!names.ok || names.names.length === 0) {
-      throw new TypeError(
-        names.ok ? `Cannot record with mode "${record.mode}" without commands` : names.message,
-      );
-    }
-    commands = names.names;
-  }
-  const { file, remove: cleanupInline } = await scenarioFile(scenario);
-  if (record.mode !== "none") {
-    plan = decideRecordPlan(record.mode, await Deno.stat(file).then(() => true, () => false));
-  }
+  const { file, remove: cleanupInline, plan, commands } = await planRecording(scenario, record);
   let session: Pick<ExecSession, "forward" | "cleanup"> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -203,7 +179,7 @@ export async function runWithScenario(
         ? await writeFreshRecording(file, outcome.calls, rules)
         : undefined;
       return _result(outcome, {
-        verification: recording?.verification ?? _emptyVerification(file),
+        verification: recording?.verification ?? emptyVerification(file),
         report: outcome.startError !== undefined
           ? `cannot start "${command[0]}": ${outcome.startError}\n`
           : recording!.lines.map((line) => `${line}\n`).join(""),
@@ -227,7 +203,11 @@ export async function runWithScenario(
     const outcome = await replay.run();
     opts.signal?.throwIfAborted();
     const recording = plan === "missing" && outcome.startError === undefined
-      ? await writeMissingRecording(loaded, outcome.recorded ?? [], outcome, rules)
+      ? await writeMissingRecording(loaded, {
+        calls: outcome.recorded ?? [],
+        state: outcome.state,
+        sessionId: outcome.sessionId,
+      }, rules)
       : undefined;
     const verification = recording?.verification ?? outcome.verification;
     return _result(outcome, {
@@ -270,20 +250,6 @@ function _result(
     stderrBytes: outcome.stderr,
     passed: outcome.exitCode === 0,
     ...more,
-  };
-}
-
-/** The verification of a recording that recorded nothing: no steps, nothing to check. */
-function _emptyVerification(file: string): VerifyResult {
-  return {
-    scenario: file,
-    session: "default",
-    passed: true,
-    totalSteps: 0,
-    consumedSteps: 0,
-    steps: [],
-    unexpectedCalls: [],
-    unexpectedCount: 0,
   };
 }
 

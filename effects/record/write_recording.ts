@@ -25,6 +25,8 @@ import { ReplayError } from "../../core/errors.ts";
 import { writeFileAtomic } from "../fs.ts";
 import { sha256Hex } from "../session/files.ts";
 import type { LoadedScenario } from "../scenario/file.ts";
+import { type ScenarioFile, scenarioFile, type ScenarioSource } from "../scenario/source.ts";
+import { decideRecordPlan, parseRecordCommands, type RecordMode } from "../../core/record/flags.ts";
 
 /** How a recording treats secrets and repeats. */
 export interface RecordingRules {
@@ -36,6 +38,73 @@ export interface RecordingRules {
   fold?: boolean;
   /** The environment the secrets are taken from, besides each call's own. @default {Deno.env} */
   env?: Readonly<Record<string, string>>;
+}
+
+/** How a library session records (RECM-1..3): the mode, the commands, and the rules. */
+export interface RecordOptions extends RecordingRules {
+  /** `none`, `once`, `missing` or `all`. */
+  mode: RecordMode;
+  /** The commands whose calls are recorded. */
+  commands: readonly string[];
+}
+
+/** A scenario source as a file, and what a recording of it does. */
+export interface RecordingPlan extends ScenarioFile {
+  /** Replay it, record it fresh, or replay it and record the missing calls. */
+  readonly plan: "replay" | "fresh" | "missing";
+  /** The commands to record (checked, without duplicates). */
+  readonly commands: string[];
+}
+
+/**
+ * Decides what a library session does with `record` (RECM-1): checks the commands, refuses
+ * inline YAML (there is no file to write), and looks whether the file exists.
+ * Requires `--allow-read` (and `--allow-write` for inline YAML).
+ *
+ * @param source The scenario source.
+ * @param record The record options.
+ * @returns The scenario file and the plan.
+ * @throws {TypeError} When recording into inline YAML or without commands.
+ */
+export async function planRecording(
+  source: ScenarioSource,
+  record: RecordOptions,
+): Promise<RecordingPlan> {
+  let commands: string[] = [];
+  if (record.mode !== "none") {
+    if (typeof source === "object" && !(source instanceof URL)) {
+      throw new TypeError("Cannot record into an inline scenario: pass a file path");
+    }
+    const names = parseRecordCommands(record.commands);
+    if (!names.ok || names.names.length === 0) {
+      throw new TypeError(
+        names.ok ? `Cannot record with mode "${record.mode}" without commands` : names.message,
+      );
+    }
+    commands = names.names;
+  }
+  const scenario = await scenarioFile(source);
+  const exists = await Deno.stat(scenario.file).then(() => true, () => false);
+  return { ...scenario, plan: decideRecordPlan(record.mode, exists), commands };
+}
+
+/** Options of {@linkcode writeFreshRecording} and {@linkcode writeMissingRecording}. */
+export interface WriteRecordingOptions extends RecordingRules {
+  /**
+   * Write the file; `false` computes the report and the verification of what would be
+   * written, and writes nothing (a session asked to verify before it ends). @default {true}
+   */
+  write?: boolean;
+}
+
+/** The calls a replay session recorded, and how the session ended. */
+export interface RecordedSession {
+  /** The recorded calls, in log order. */
+  readonly calls: readonly RecordedCall[];
+  /** The session's state when the child ended (for the verification). */
+  readonly state?: State | undefined;
+  /** The session id. */
+  readonly sessionId: string;
 }
 
 /** What a recording wrote. */
@@ -121,28 +190,29 @@ function _summary(
  *
  * @param file The scenario file.
  * @param calls The recorded calls.
- * @param rules Redaction and folding.
+ * @param options Redaction, folding, and whether to write.
  * @returns What was written, with the summary lines.
  * @throws {ReplayError} When the recording does not make a valid scenario (a bug).
  */
 export async function writeFreshRecording(
   file: string,
   calls: readonly RecordedCall[],
-  rules: RecordingRules = {},
+  options: WriteRecordingOptions = {},
 ): Promise<RecordingReport> {
+  const write = options.write !== false;
   if (calls.length === 0) {
     return {
       file,
       written: false,
       newSteps: 0,
-      lines: [`no calls were recorded; "${file}" was not written`],
+      lines: write ? [`no calls were recorded; "${file}" was not written`] : [],
     };
   }
-  const result = convertRecording(calls, _convertOptions(rules));
+  const result = convertRecording(calls, _convertOptions(options));
   const meta = await _existingMeta(file) ?? { name: _stem(file) };
   const text = renderRecordedScenario(result.steps, meta);
   const parsed = _validate(text, file);
-  await writeFileAtomic(file, text, { mode: 0o600 });
+  if (write) await writeFileAtomic(file, text, { mode: 0o600 });
   const lines = [`${formatRecordedSummary(result.steps)} in ${file}`];
   _summary(lines, result);
   const counts = result.steps.map((s) => s.recordedCalls ?? 1);
@@ -157,7 +227,7 @@ export async function writeFreshRecording(
     unexpectedCalls: [],
     unexpectedCount: 0,
   });
-  return { file, written: true, newSteps: result.steps.length, lines, verification };
+  return { file, written: write, newSteps: result.steps.length, lines, verification };
 }
 
 /**
@@ -168,18 +238,18 @@ export async function writeFreshRecording(
  * Requires `--allow-read`, `--allow-write`, `--allow-env`.
  *
  * @param loaded The scenario as it was replayed.
- * @param calls The recorded calls.
- * @param session The session: its state when the child ended (for the verification) and id.
- * @param rules Redaction and folding.
+ * @param session The recorded calls, the session's state when the child ended, and its id.
+ * @param options Redaction, folding, and whether to write.
  * @returns What was written, with the summary lines and the new verification.
  * @throws {ReplayError} When the new steps cannot be inserted or the result is invalid.
  */
 export async function writeMissingRecording(
   loaded: LoadedScenario,
-  calls: readonly RecordedCall[],
-  session: { readonly state?: State | undefined; readonly sessionId: string },
-  rules: RecordingRules = {},
+  session: RecordedSession,
+  options: WriteRecordingOptions = {},
 ): Promise<RecordingReport> {
+  const write = options.write !== false;
+  const { calls } = session;
   const file = loaded.file;
   if (calls.length === 0) return { file, written: false, newSteps: 0, lines: [] };
   const bytes = await Deno.readFile(loaded.absPath);
@@ -194,7 +264,7 @@ export async function writeMissingRecording(
   const groupElement = (group: number) =>
     scenario.elements.findIndex((e) => e.kind === "group" && e.group === group);
   const result = convertMissing(calls, groupElement, {
-    ..._convertOptions(rules),
+    ..._convertOptions(options),
     elements: scenario.elements.length,
   });
   const spliced = spliceRecordedSteps(new TextDecoder().decode(bytes), result.placements);
@@ -206,8 +276,10 @@ export async function writeMissingRecording(
     );
   }
   const merged = _validate(spliced.text, file);
-  const mode = (await Deno.stat(loaded.absPath)).mode ?? 0o600;
-  await writeFileAtomic(loaded.absPath, spliced.text, { mode: mode & 0o777 });
+  if (write) {
+    const mode = (await Deno.stat(loaded.absPath)).mode ?? 0o600;
+    await writeFileAtomic(loaded.absPath, spliced.text, { mode: mode & 0o777 });
+  }
   const steps = result.placements.flatMap((p) => p.steps);
   const lines = [`${formatRecordedSummary(steps)} in ${file}`];
   _summary(lines, result);
@@ -220,7 +292,7 @@ export async function writeMissingRecording(
   );
   return {
     file,
-    written: true,
+    written: write,
     newSteps: steps.length,
     lines,
     ...(verification !== undefined ? { verification } : {}),
@@ -243,4 +315,23 @@ function _verifyMerged(
   return verifyState(merged, { ...state, stepCounts: counts, totalSteps: counts.length }, {
     session: sessionId,
   });
+}
+
+/**
+ * The verification of a recording that recorded nothing: no steps, nothing to check.
+ *
+ * @param file The scenario file, as its name.
+ * @returns A passed result with no steps.
+ */
+export function emptyVerification(file: string): VerifyResult {
+  return {
+    scenario: file,
+    session: "default",
+    passed: true,
+    totalSteps: 0,
+    consumedSteps: 0,
+    steps: [],
+    unexpectedCalls: [],
+    unexpectedCount: 0,
+  };
 }

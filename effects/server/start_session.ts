@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { scenarioFile, type ScenarioSource } from "../scenario/source.ts";
+import type { ScenarioSource } from "../scenario/source.ts";
 import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { VerifyResult } from "../../core/types.ts";
 import { ENV } from "../../core/env.ts";
@@ -18,6 +18,19 @@ import { readScenarioFile } from "../scenario/file.ts";
 import { removeSession, type ReplaySession, setupSession } from "../session/setup.ts";
 import { readState } from "../session/state_store.ts";
 import { canListen } from "./session_server.ts";
+import { absolutePath } from "../session/files.ts";
+import { selfCommand } from "../session/self_command.ts";
+import { createRecordDir } from "../record/dir.ts";
+import { readRecordingLog } from "../record/log.ts";
+import {
+  emptyVerification,
+  planRecording,
+  type RecordingReport,
+  type RecordingRules,
+  type RecordOptions,
+  writeFreshRecording,
+  writeMissingRecording,
+} from "../record/write_recording.ts";
 
 /** A scenario file path, a `file:` URL, or inline YAML. */
 export type SessionScenario = ScenarioSource;
@@ -28,6 +41,15 @@ export interface StartSessionOptions {
   allowedCommands?: string[];
   /** Largest `respond.delay` allowed. @default {"5m"} */
   maxDelay?: string;
+  /**
+   * Record real calls into the scenario file (RECM-1), as `exec --record` does: `once`
+   * records when the file does not exist (nothing is faked then) and replays after,
+   * `missing` replays and runs the real command for a call that matches no step, `all`
+   * records every call anew. The file is written when the session is closed; a session that
+   * records takes the cold path. Needs a scenario path, not inline YAML.
+   * @default {undefined} (replay only)
+   */
+  record?: RecordOptions;
 }
 
 /** A running in-process session; `await using` ends it. */
@@ -46,6 +68,8 @@ export interface ReplaySessionHandle extends AsyncDisposable {
   report(): Promise<string>;
   /** Ends the session: stops the server, restores the environment, removes the files. */
   close(): Promise<void>;
+  /** What the recording wrote when the session was closed (with `record`); else undefined. */
+  readonly recording: RecordingReport | undefined;
 }
 
 interface _Worker {
@@ -106,7 +130,7 @@ async function _startWorker(session: ReplaySession): Promise<_Worker | undefined
  * ```
  *
  * @param scenario A path, a `file:` URL, or `{ yaml, dir? }`.
- * @param options Allowlist and delay cap.
+ * @param options Allowlist, delay cap, and recording.
  * @returns The session; dispose it (`await using`) to end it.
  * @throws {ReplayError} When the scenario is invalid or unreadable.
  * @throws {Error} When setup fails (allowlist, unsafe state directory).
@@ -115,7 +139,9 @@ export async function startSession(
   scenario: SessionScenario,
   options: StartSessionOptions = {},
 ): Promise<ReplaySessionHandle> {
-  const { file, remove: removeInline } = await scenarioFile(scenario);
+  const record = options.record ?? { mode: "none", commands: [] };
+  const { file, remove: removeInline, plan, commands } = await planRecording(scenario, record);
+  if (plan === "fresh") return await _startFreshRecording(file, commands, record);
   let session: ReplaySession;
   let worker: _Worker | undefined;
   try {
@@ -126,6 +152,7 @@ export async function startSession(
       maxDelay,
       maxDelayMs: parseDuration(maxDelay) ?? DEFAULT_MAX_DELAY_MS,
       server: canListen(),
+      ...(plan === "missing" ? { recordMissing: commands } : {}),
     });
     try {
       worker = await _startWorker(session);
@@ -136,30 +163,43 @@ export async function startSession(
     await removeInline();
     throw error;
   }
-  const saved = new Map<string, string | undefined>();
-  const set = (name: string, value: string) => {
-    if (!saved.has(name)) saved.set(name, Deno.env.get(name));
-    Deno.env.set(name, value);
-  };
+  const env = _envSaver();
   const path = Deno.env.get("PATH");
-  set("PATH", path ? `${session.files.interceptDir}:${path}` : session.files.interceptDir);
-  set(ENV.session, session.sessionId);
-  set(ENV.scenario, session.files.scenarioPath);
-  const verify = async () =>
-    verifyState(session.loaded.scenario, await readState(session.files.state), {
-      session: session.sessionId,
-    });
+  env.set("PATH", path ? `${session.files.interceptDir}:${path}` : session.files.interceptDir);
+  env.set(ENV.session, session.sessionId);
+  env.set(ENV.scenario, session.files.scenarioPath);
+  const recorded = async () => ({
+    calls: session.recordLog === undefined ? [] : await readRecordingLog(session.recordLog),
+    state: await readState(session.files.state),
+    sessionId: session.sessionId,
+  });
+  const verify = async () => {
+    const state = await readState(session.files.state);
+    if (session.recordLog !== undefined) {
+      // The new steps count too (RECM-1): verify the file as it would be written.
+      const preview = await writeMissingRecording(session.loaded, await recorded(), {
+        ...record,
+        write: false,
+      });
+      if (preview.verification !== undefined) return preview.verification;
+    }
+    return verifyState(session.loaded.scenario, state, { session: session.sessionId });
+  };
   let closed = false;
+  let recording: RecordingReport | undefined;
   const close = async () => {
     if (closed) return;
     closed = true;
-    for (const [name, value] of saved) {
-      if (value === undefined) Deno.env.delete(name);
-      else Deno.env.set(name, value);
-    }
+    env.restore();
     await worker?.close();
-    await removeSession(session.files);
-    await removeInline();
+    try {
+      if (session.recordLog !== undefined) {
+        recording = await writeMissingRecording(session.loaded, await recorded(), record);
+      }
+    } finally {
+      await removeSession(session.files);
+      await removeInline();
+    }
   };
   return {
     sessionId: session.sessionId,
@@ -169,6 +209,76 @@ export async function startSession(
     verify,
     report: async () => renderVerifyText(await verify(), { scenarioArg: file }),
     close,
+    get recording() {
+      return recording;
+    },
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Sets environment variables and puts them back as they were. */
+function _envSaver() {
+  const saved = new Map<string, string | undefined>();
+  return {
+    set(name: string, value: string | undefined): void {
+      if (!saved.has(name)) saved.set(name, Deno.env.get(name));
+      if (value === undefined) Deno.env.delete(name);
+      else Deno.env.set(name, value);
+    },
+    restore(): void {
+      for (const [name, value] of saved) {
+        if (value === undefined) Deno.env.delete(name);
+        else Deno.env.set(name, value);
+      }
+    },
+  };
+}
+
+/**
+ * A session that records a fresh scenario (RECM-1 `once` without a file, `all`): record shims
+ * first on this process's `PATH`, nothing faked; the file is written when it is closed.
+ */
+async function _startFreshRecording(
+  file: string,
+  commands: readonly string[],
+  rules: RecordingRules,
+): Promise<ReplaySessionHandle> {
+  const dir = await createRecordDir({ commands, selfCommand: selfCommand({ mode: "full" }) });
+  const env = _envSaver();
+  const path = Deno.env.get("PATH");
+  env.set("PATH", path ? `${dir.binDir}:${path}` : dir.binDir);
+  env.set("CLI_REPLAY_RECORDING_LOG", dir.logPath);
+  env.set("CLI_REPLAY_SHIM_DIR", dir.binDir);
+  env.set("CLI_REPLAY_IN_SHIM", undefined);
+  const preview = async () =>
+    await writeFreshRecording(file, await readRecordingLog(dir.logPath), {
+      ...rules,
+      write: false,
+    });
+  const verify = async () => (await preview()).verification ?? emptyVerification(file);
+  let closed = false;
+  let recording: RecordingReport | undefined;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    env.restore();
+    try {
+      recording = await writeFreshRecording(file, await readRecordingLog(dir.logPath), rules);
+    } finally {
+      await dir.remove();
+    }
+  };
+  return {
+    sessionId: "",
+    scenarioPath: absolutePath(file),
+    interceptDir: dir.binDir,
+    server: false,
+    verify,
+    report: async () => (await preview()).lines.map((line) => `${line}\n`).join(""),
+    close,
+    get recording() {
+      return recording;
+    },
     [Symbol.asyncDispose]: close,
   };
 }
