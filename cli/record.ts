@@ -11,7 +11,8 @@ import { defaultRecordingName, parseRecordCommands } from "../core/record/flags.
 import type { RecordedCall } from "../core/record/log.ts";
 import { type RecordingMeta, renderRecordedScenario } from "../core/record/scenario_writer.ts";
 import { convertRecording, type ConvertResult } from "../core/record/convert.ts";
-import { formatRedactionSummary, pickSecrets } from "../core/record/redact.ts";
+import { pickSecrets } from "../core/record/redact.ts";
+import { formatRedactionSummary } from "../core/record/redact_steps.ts";
 import { formatFoldSummary } from "../core/record/fold.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";

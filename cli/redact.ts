@@ -4,12 +4,8 @@
  *
  * @module
  */
-import {
-  formatRedactionSummary,
-  MIN_SECRET_LENGTH,
-  pickSecrets,
-  type RedactRules,
-} from "../core/record/redact.ts";
+import { MIN_SECRET_LENGTH, pickSecrets, type RedactRules } from "../core/record/redact.ts";
+import { formatRedactionSummary } from "../core/record/redact_steps.ts";
 import { redactScenarioText } from "../core/record/redact_scenario.ts";
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";

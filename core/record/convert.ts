@@ -9,7 +9,7 @@
 import type { InsertPoint } from "./insert_point.ts";
 import { type RecordedCall, sortRecordedCalls } from "./log.ts";
 import { type RecordedStep, stepFromCall } from "./scenario_writer.ts";
-import { type RedactionCounts, redactSteps } from "./redact.ts";
+import { type RedactionCounts, redactSteps } from "./redact_steps.ts";
 import { foldSteps } from "./fold.ts";
 
 /** Options of {@linkcode convertRecording}. */

@@ -8,7 +8,8 @@
 
 import { isMap, isScalar, isSeq, parseDocument, type Scalar, type YAMLMap } from "yaml";
 import { argvItem, blockLiteral, blockSafe, doubleQuoted } from "./_scalars.ts";
-import { redactArgvItem, type RedactionCounts, type RedactRules, redactText } from "./redact.ts";
+import { redactArgvItem, type RedactRules, redactText } from "./redact.ts";
+import type { RedactionCounts } from "./redact_steps.ts";
 
 /** One value that changed. */
 export interface RedactedValue {

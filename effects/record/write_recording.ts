@@ -14,7 +14,8 @@ import {
   convertRecording,
   formatRecordedSummary,
 } from "../../core/record/convert.ts";
-import { formatRedactionSummary, pickSecrets } from "../../core/record/redact.ts";
+import { pickSecrets } from "../../core/record/redact.ts";
+import { formatRedactionSummary } from "../../core/record/redact_steps.ts";
 import { formatFoldSummary } from "../../core/record/fold.ts";
 import { type RecordingMeta, renderRecordedScenario } from "../../core/record/scenario_writer.ts";
 import { spliceRecordedSteps } from "../../core/record/splice.ts";

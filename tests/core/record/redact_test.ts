@@ -1,15 +1,14 @@
-// Tests of core/record/redact.ts: secrets never reach a recording (RECM-2).
+// Tests of core/record/redact.ts and redact_steps.ts: secrets never reach a recording (RECM-2).
 import assert from "node:assert/strict";
 import {
   compileRedactPattern,
-  formatRedactionSummary,
   isSecretName,
   pickSecrets,
   redactArgvItem,
   redactBytes,
-  redactSteps,
   redactText,
 } from "../../../core/record/redact.ts";
+import { formatRedactionSummary, redactSteps } from "../../../core/record/redact_steps.ts";
 import { matchArgv } from "../../../core/lang/matcher.ts";
 import type { RecordedStep } from "../../../core/record/scenario_writer.ts";
 
