@@ -27,13 +27,19 @@ export type {
   ArgvDiff,
   Block,
   Calls,
+  CaptureFrom,
+  CaptureSource,
   Content,
   Diagnostic,
+  ForbidRule,
   GroupRange,
+  JsonValue,
   Respond,
   Scenario,
   ScenarioMeta,
+  SignalName,
   State,
+  StdinExpectation,
   Step,
   StepElement,
   StepOutcome,
@@ -57,7 +63,7 @@ export { formatDiagnostic } from "./core/scenario/format.ts";
 export { ScenarioError, StateError } from "./core/errors.ts";
 
 // Matching and stepping
-export { explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
+export { type CaptureValues, explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
 export {
   type CallInput,
   type EffectiveVars,
@@ -69,6 +75,7 @@ export {
   type StepResult,
 } from "./core/replay/engine.ts";
 export { parseState, serializeState } from "./core/replay/state.ts";
+export { scenarioEnvNames } from "./core/replay/call_rules.ts";
 export {
   createReplayEngine,
   type EngineCallOptions,
@@ -87,6 +94,7 @@ export { type OutcomeOptions, renderOutcome } from "./core/report/outcome.ts";
 export { formatArgv } from "./core/report/argv_display.ts";
 export {
   buildDryRunReport,
+  type DryRunForbid,
   type DryRunOptions,
   type DryRunReport,
   type DryRunStep,

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { Scenario, State, StepOutcome } from "../core/types.ts";
+import type { Scenario, SignalName, State, StepOutcome } from "../core/types.ts";
+import { signalExitCode } from "../core/replay/signals.ts";
 import { needsStdin, newState, stepCall } from "../core/replay/engine.ts";
 import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../core/report/outcome.ts";
 import { decideColor, ENV, parseFlag } from "../core/env.ts";
@@ -210,6 +211,26 @@ function _env(): Record<string, string> {
 }
 
 /**
+ * Ends this process by `signal` after the answer was written (LANG-6). The shim `exec`s the
+ * intercept, so this process is the fake the caller waits for. A signal whose default action
+ * ends the process does so at once; one that is ignored — SIGPIPE always (the Deno runtime
+ * ignores it), SIGINT and SIGQUIT in a background job of a non-interactive shell — cannot,
+ * and the fake exits with 128 + the signal's number instead, the status a shell reports for a
+ * process killed by it.
+ */
+async function _endBy(signal: SignalName): Promise<number> {
+  if (signal !== "PIPE") {
+    try {
+      Deno.kill(Deno.pid, `SIG${signal}`);
+      for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 10));
+    } catch {
+      // Not delivered: exit with the status instead.
+    }
+  }
+  return signalExitCode(signal, Deno.build.os);
+}
+
+/**
  * The session's files. A shim names its state directory (`--state-dir`), so a faked call
  * looks for nothing; called by hand, the intercept looks where `run`/`exec` would have put
  * the session, and prepares a directory when there is none yet (no-session use).
@@ -335,6 +356,9 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
       for (const name of denied) text += renderDeniedTrace(name);
       text += renderTraceLine(outcome, parsed.argv);
       _err(text);
+    }
+    if (outcome.kind === "matched" && outcome.signal !== undefined) {
+      return await _endBy(outcome.signal);
     }
     return outcome.kind === "matched" ? outcome.exitCode : 1;
   } catch (caught) {

@@ -104,11 +104,20 @@ export function verifyState(
       max: step.calls.max,
       passed: callCount >= step.calls.min,
       explicitCalls: step.calls.explicit,
+      // LANG-2: the answer the step is at (the last one given).
+      ...(step.answers === undefined
+        ? {}
+        : { answer: Math.min(callCount, step.answers.length), answers: step.answers.length }),
     };
   });
   const unexpectedCalls: VerifyUnexpected[] = state.unexpectedCalls
     .slice(0, RETAINED_UNEXPECTED)
-    .map((call) => ({ argv: call.argv, reason: call.reason, stepIndex: call.stepIndex }));
+    .map((call) => ({
+      argv: call.argv,
+      reason: call.reason,
+      stepIndex: call.stepIndex,
+      ...(call.message !== undefined ? { message: call.message } : {}),
+    }));
   const unexpectedCount = Math.max(state.unexpectedCount, unexpectedCalls.length);
   return {
     scenario: name,

@@ -6,7 +6,7 @@
  */
 
 import { argvDisplaySpan, formatArgv } from "./argv_display.ts";
-import type { ArgvDiff, Content, Scenario, StepOutcome, Subject } from "../types.ts";
+import type { ArgvDiff, Scenario, StdinExpectation, StepOutcome, Subject } from "../types.ts";
 
 /** Options of {@linkcode renderOutcome}. */
 export interface OutcomeOptions {
@@ -79,7 +79,24 @@ export function renderOutcome(o: StepOutcome, scenario: Scenario, opts: OutcomeO
       return lines(out);
     }
     case "stdin-mismatch":
-      return lines(stdinMismatch(o.stepIndex, o.argv, o.expected, o.received, scenario, p));
+      return lines(
+        stdinMismatch(o.stepIndex, o.argv, o.expected, o.received, o.reason, scenario, p),
+      );
+    case "env-mismatch":
+      return lines([
+        p.bold(`Mismatch at step ${o.stepIndex + 1} of "${scenario.meta.name}":`),
+        "",
+        `  Argv matched: ${formatArgv(o.argv)}`,
+        `  environment variable ${o.name} did not match (${o.reason}):`,
+        `    expected: ${o.expected === null ? "(unset)" : p.green(o.expected)}`,
+        `    received: ${o.received === undefined ? "(unset)" : p.red(o.received)}`,
+      ]);
+    case "forbidden":
+      return lines([
+        `cli-replay: forbidden call ${formatArgv(o.received)}${
+          o.message === undefined ? "" : `: ${o.message}`
+        }`,
+      ]);
     case "complete":
       return lines([
         `cli-replay: scenario "${scenario.meta.name}" already complete (all ${o.totalSteps} steps consumed)`,
@@ -109,15 +126,20 @@ export function renderTraceLine(
   const shown = formatArgv(argv);
   switch (o.kind) {
     case "matched":
-      return `cli-replay[trace]: step=${o.stepIndex + 1} argv=${shown} exit=${o.exitCode}\n`;
+      return `cli-replay[trace]: step=${o.stepIndex + 1} argv=${shown} ${
+        o.signal === undefined ? `exit=${o.exitCode}` : `signal=${o.signal}`
+      }\n`;
     case "mismatch": {
       const at = cursor ?? (o.tried[0] ?? o.subject).stepIndex;
       return `cli-replay[trace]: mismatch argv=${shown} cursor=step ${at + 1}\n`;
     }
     case "stdin-mismatch":
+    case "env-mismatch":
       return `cli-replay[trace]: mismatch argv=${shown} cursor=step ${
         (cursor ?? o.stepIndex) + 1
       }\n`;
+    case "forbidden":
+      return `cli-replay[trace]: forbidden argv=${shown}\n`;
     case "complete":
       return `cli-replay[trace]: complete argv=${shown}\n`;
     case "error":
@@ -256,8 +278,9 @@ function groupName(subject: Subject, scenario: Scenario): string {
 function stdinMismatch(
   stepIndex: number,
   argv: readonly string[],
-  expected: Content,
+  expected: StdinExpectation,
   received: Uint8Array | "too-large",
+  reason: string | undefined,
   scenario: Scenario,
   p: Palette,
 ): string[] {
@@ -279,6 +302,18 @@ function stdinMismatch(
         `    expected (first ${STDIN_PREVIEW} characters):`,
         ...stdinPreview(expected.template),
       );
+      break;
+    case "regex":
+      out.push(`    expected pattern: ${p.green(expected.source)}`);
+      break;
+    case "contains":
+      out.push(`    expected to contain: ${p.green(JSON.stringify(expected.text))}`);
+      break;
+    case "json":
+      out.push(`    expected JSON containing: ${p.green(JSON.stringify(expected.value))}`);
+  }
+  if (reason !== undefined && received !== "too-large" && expected.kind === "json") {
+    out.push(`    ${p.red(reason)}`);
   }
   if (received === "too-large") {
     out.push("    received more than 1 MiB; not compared");

@@ -33,19 +33,27 @@ export function formatUnexpectedCall(call: VerifyUnexpected): string {
 }
 
 /**
- * The reason text of an unexpected call: `mismatch at step <N>`, `stdin mismatch at step <N>`
- * or `after completion` (VERIFY-5).
+ * The reason text of an unexpected call: `mismatch at step <N>`, `stdin mismatch at step <N>`,
+ * `env mismatch at step <N>`, `after completion` (VERIFY-5) or `forbidden[: <message>]`
+ * (LANG-5).
  *
  * @param call A retained unexpected call.
  * @returns The reason, without parentheses.
  */
 export function formatUnexpectedReason(call: VerifyUnexpected): string {
   const step = call.stepIndex === null ? "?" : String(call.stepIndex + 1);
-  return call.reason === "complete"
-    ? "after completion"
-    : call.reason === "stdin"
-    ? `stdin mismatch at step ${step}`
-    : `mismatch at step ${step}`;
+  switch (call.reason) {
+    case "complete":
+      return "after completion";
+    case "forbidden":
+      return call.message === undefined ? "forbidden" : `forbidden: ${call.message}`;
+    case "stdin":
+      return `stdin mismatch at step ${step}`;
+    case "env":
+      return `env mismatch at step ${step}`;
+    default:
+      return `mismatch at step ${step}`;
+  }
 }
 
 /**
@@ -94,7 +102,9 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
     out.push(
       `✓ Scenario "${r.scenario}" completed: ${r.consumedSteps}/${r.totalSteps} steps consumed`,
     );
-    if (r.steps.some((s) => s.explicitCalls)) out.push(...r.steps.map(stepLine));
+    if (r.steps.some((s) => s.explicitCalls || s.answers !== undefined)) {
+      out.push(...r.steps.map(stepLine));
+    }
     return lines(out);
   }
 
@@ -115,7 +125,8 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
 }
 
 function stepLine(s: VerifyStep): string {
-  const bounds = s.explicitCalls ? ` (min: ${s.min}, max: ${s.max})` : "";
+  const bounds = (s.explicitCalls ? ` (min: ${s.min}, max: ${s.max})` : "") +
+    (s.answers === undefined ? "" : `, at answer ${s.answer ?? 0} of ${s.answers}`);
   const verdict = s.passed ? "✓" : `✗ needs ${s.min - s.callCount} more`;
   return `  Step ${s.index + 1}: ${cutLabel(s.label)} — ${
     plural(s.callCount, "call")
