@@ -8,11 +8,13 @@
  */
 import assert from "node:assert/strict";
 import {
+  callShim,
   cli,
   type ProcessResult,
   type Shell,
   SHELLS,
   shellTest,
+  startSession,
   type TempDir,
   usingTempDir,
   writeScenario,
@@ -123,5 +125,78 @@ call j3 job status
         );
       });
     }
+  },
+);
+
+// ---------------------------------------------------------------------------------------
+// LANG-6 faked signals
+// ---------------------------------------------------------------------------------------
+
+/** The nine signals with their Linux numbers. */
+const SIGNALS = {
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  KILL: 9,
+  USR1: 10,
+  USR2: 12,
+  PIPE: 13,
+  ALRM: 14,
+  TERM: 15,
+};
+
+/** One step per signal: `f <NAME>` writes `<name>-out` and ends by that signal. */
+const SIGNAL_SCENARIO = `meta:
+  name: signals
+steps:
+${
+  Object.keys(SIGNALS).map((name) =>
+    `  - match: {argv: [f, ${name}]}\n    respond: {stdout: "${name.toLowerCase()}-out\\n", stderr: "${name.toLowerCase()}-err\\n", signal: ${name}}\n`
+  ).join("")
+}`;
+
+shellTest(
+  "exec: a faked signal writes the output, then the caller sees the fake killed, $? = 128+N (LANG-6)",
+  SHELLS,
+  async (t, shells) => {
+    for (const shell of shells) {
+      await t.step(shell, async () => {
+        await using dir = await usingTempDir();
+        // QUIT's default action may dump core where the caller allows it.
+        const calls = Object.keys(SIGNALS).map((name) => `call ${name} f ${name}`).join("\n");
+        const r = await execIn(dir, shell, SIGNAL_SCENARIO, `ulimit -c 0\n${calls}\n`);
+        assert.equal(r.code, 0, r.stderr);
+        for (const [name, number] of Object.entries(SIGNALS)) {
+          const lower = name.toLowerCase();
+          const c = await r.call(name);
+          assert.deepEqual([c.code, c.stdout], [128 + number, `${lower}-out\n`], name);
+          // The fake's stderr, then whatever the shell says about a killed job (dash: "Hangup").
+          assert.ok(c.stderr.startsWith(`${lower}-err\n`), c.stderr);
+        }
+      });
+    }
+  },
+);
+
+Deno.test(
+  "a faked signal kills the fake process itself: a parent that is not a shell sees the signal (LANG-6)",
+  async (t) => {
+    await using dir = await usingTempDir();
+    const session = await startSession(await writeScenario(dir.path, "s.yaml", SIGNAL_SCENARIO));
+    for (const name of Object.keys(SIGNALS)) {
+      await t.step(name, async () => {
+        const r = await callShim(session, ["f", name]);
+        assert.equal(r.stdout, `${name.toLowerCase()}-out\n`);
+        if (name === "PIPE") {
+          // The Deno runtime ignores SIGPIPE, so the fake exits with the status a shell
+          // reports for it instead (documented in the README).
+          assert.deepEqual([r.code, r.signal], [141, null]);
+        } else {
+          assert.equal(r.signal, `SIG${name}`);
+        }
+      });
+    }
+    const verify = await cli(["verify", session.scenario], { env: session.env });
+    assert.equal(verify.code, 0, verify.stderr);
   },
 );
