@@ -200,3 +200,56 @@ Deno.test(
     assert.equal(verify.code, 0, verify.stderr);
   },
 );
+
+// ---------------------------------------------------------------------------------------
+// LANG-5 forbidden calls
+// ---------------------------------------------------------------------------------------
+
+shellTest(
+  "exec: a forbidden call fails at once with its message, and verify fails although the script ignored it (LANG-5)",
+  SHELLS,
+  async (t, shells) => {
+    for (const shell of shells) {
+      await t.step(shell, async () => {
+        await using dir = await usingTempDir();
+        const r = await execIn(
+          dir,
+          shell,
+          `meta:
+  name: infra
+forbid:
+  - argv: [terraform, destroy]
+    message: never destroy in CI
+  - argv: [helm, uninstall]
+steps:
+  - match: {argv: [terraform, plan]}
+    respond: {stdout: "No changes.\\n"}
+`,
+          `call d terraform destroy -auto-approve || true
+call h helm uninstall web
+call p terraform plan
+`,
+        );
+        assert.deepEqual(await r.call("d"), {
+          code: 1,
+          stdout: "",
+          stderr:
+            'cli-replay: forbidden call ["terraform", "destroy", "-auto-approve"]: never destroy in CI\n',
+        });
+        // helm appears only under forbid: it still gets a shim, so the real helm never runs.
+        assert.deepEqual(await r.call("h"), {
+          code: 1,
+          stdout: "",
+          stderr: 'cli-replay: forbidden call ["helm", "uninstall", "web"]\n',
+        });
+        assert.deepEqual(await r.call("p"), { code: 0, stdout: "No changes.\n", stderr: "" });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /✗ Scenario "infra" failed: 2 unexpected calls/);
+        assert.match(
+          r.stderr,
+          / {4}- \["terraform", "destroy", "-auto-approve"\] \(forbidden: never destroy in CI\)\n {4}- \["helm", "uninstall", "web"\] \(forbidden\)\n/,
+        );
+      });
+    }
+  },
+);
