@@ -328,10 +328,10 @@ export type StepOutcome =
     readonly name: string;
     /** Its pattern, or null when it must be unset. */
     readonly expected: string | null;
-    /** The caller's value, or undefined when unset. */
+    /** The caller's value, or undefined when unset; reports never show it (SEC-11). */
     readonly received: string | undefined;
-    /** Why it did not match, e.g. `expected "prod", got "dev"`. */
-    readonly reason: string;
+    /** Why it did not match, without the value. */
+    readonly reason: "must be unset" | "is not set" | "value differs";
     readonly argv: readonly string[];
     readonly deniedVars: readonly string[];
   }

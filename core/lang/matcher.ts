@@ -306,36 +306,3 @@ export function explainArgvMismatch(
   }
   return undefined;
 }
-
-/**
- * Explains why a value does not match an element (LANG-4's `match.env`): `null` means the value
- * must be unset; an unset value matches no pattern, not even `{{ .any }}`.
- *
- * @example Usage
- * ```ts
- * import { explainElementMismatch } from "./matcher.ts";
- * import assert from "node:assert/strict";
- *
- * assert.equal(explainElementMismatch("prod", "dev"), 'expected "prod", got "dev"');
- * assert.equal(explainElementMismatch(null, "x"), 'must be unset, got "x"');
- * assert.equal(explainElementMismatch("{{ .any }}", undefined), "is not set");
- * assert.equal(explainElementMismatch("prod", "prod"), undefined);
- * ```
- *
- * @param p The pattern element, or null for "must be unset".
- * @param v The value, or undefined when unset.
- * @param vars Effective values of the declared variables.
- * @param captures The stored captures.
- * @returns Why it does not match, or undefined when it does.
- */
-export function explainElementMismatch(
-  p: string | null,
-  v: string | undefined,
-  vars?: Readonly<Record<string, string>>,
-  captures: Readonly<Record<string, string>> = NO_CAPTURES,
-): string | undefined {
-  if (p === null) return v === undefined ? undefined : `must be unset, got ${q(v)}`;
-  if (v === undefined) return "is not set";
-  if (matchElement(p, v, vars, captures)) return undefined;
-  return diffAt(1, p, v, vars, captures).reason;
-}

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ForbidRule, Scenario } from "../types.ts";
-import { explainElementMismatch, matchArgvPrefix } from "../lang/matcher.ts";
+import { matchArgvPrefix, matchElement } from "../lang/matcher.ts";
 
 /** A `match.env` variable that did not match (LANG-4). */
 export interface EnvMismatch {
@@ -13,17 +13,17 @@ export interface EnvMismatch {
   readonly name: string;
   /** Its pattern, or null when it must be unset. */
   readonly expected: string | null;
-  /** The caller's value, or undefined when unset. */
+  /** The caller's value, or undefined when unset. Reports never show it (SEC-11). */
   readonly received: string | undefined;
-  /** Why it did not match. */
-  readonly reason: string;
+  /** Why it did not match, without the value: `must be unset`, `is not set`, `value differs`. */
+  readonly reason: "must be unset" | "is not set" | "value differs";
 }
 
 /**
  * Checks the caller's environment against a step's `match.env` (LANG-4), variable by variable
  * in the order written: each pattern is an argv item (literal, `{{ .any }}`, `{{ .regex … }}`,
  * variable and capture references); `null` means the variable must be unset, and an unset
- * variable matches no pattern.
+ * variable matches no pattern. The reason never contains the value (SEC-11).
  *
  * @example Usage
  * ```ts
@@ -33,7 +33,7 @@ export interface EnvMismatch {
  * const expected = { AWS_PROFILE: "prod", DRY_RUN: null };
  * assert.equal(explainEnvMismatch(expected, { AWS_PROFILE: "prod" }, {}, {}), undefined);
  * assert.deepEqual(explainEnvMismatch(expected, { AWS_PROFILE: "dev" }, {}, {}), {
- *   name: "AWS_PROFILE", expected: "prod", received: "dev", reason: 'expected "prod", got "dev"',
+ *   name: "AWS_PROFILE", expected: "prod", received: "dev", reason: "value differs",
  * });
  * ```
  *
@@ -51,7 +51,13 @@ export function explainEnvMismatch(
 ): EnvMismatch | undefined {
   for (const [name, pattern] of Object.entries(expected)) {
     const received = Object.hasOwn(env, name) ? env[name] : undefined;
-    const reason = explainElementMismatch(pattern, received, vars, captures);
+    const reason = pattern === null
+      ? (received === undefined ? undefined : "must be unset")
+      : received === undefined
+      ? "is not set"
+      : matchElement(pattern, received, vars, captures)
+      ? undefined
+      : "value differs";
     if (reason !== undefined) return { name, expected: pattern, received, reason };
   }
   return undefined;

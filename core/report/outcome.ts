@@ -87,9 +87,14 @@ export function renderOutcome(o: StepOutcome, scenario: Scenario, opts: OutcomeO
         p.bold(`Mismatch at step ${o.stepIndex + 1} of "${scenario.meta.name}":`),
         "",
         `  Argv matched: ${formatArgv(o.argv)}`,
-        `  environment variable ${o.name} did not match (${o.reason}):`,
+        // SEC-11: the variable is named, its value never shown.
+        `  environment variable ${o.name} did not match:`,
         `    expected: ${o.expected === null ? "(unset)" : p.green(o.expected)}`,
-        `    received: ${o.received === undefined ? "(unset)" : p.red(o.received)}`,
+        `    received: ${
+          o.received === undefined ? "(unset)" : p.red(
+            o.reason === "must be unset" ? "set (value not shown)" : "another value (not shown)",
+          )
+        }`,
       ]);
     case "forbidden":
       return lines([

@@ -253,3 +253,90 @@ call p terraform plan
     }
   },
 );
+
+// ---------------------------------------------------------------------------------------
+// LANG-4 match.env and stdin rules
+// ---------------------------------------------------------------------------------------
+
+shellTest(
+  "exec: match.env reads the caller's environment and stdin rules read piped input; a mismatch names the variable or rule (LANG-4)",
+  SHELLS,
+  async (t, shells) => {
+    for (const shell of shells) {
+      await t.step(shell, async () => {
+        await using dir = await usingTempDir();
+        const r = await execIn(
+          dir,
+          shell,
+          `meta:
+  name: env-stdin
+steps:
+  - match:
+      argv: [aws, s3, ls]
+      env: {AWS_PROFILE: '{{ .regex "^prod" }}', DRY_RUN: null}
+    calls: {min: 1, max: 2}
+    respond: {stdout: "bucket-a\\n"}
+  - group:
+      mode: unordered
+      steps:
+        - match:
+            argv: [kubectl, apply, -f, "-"]
+            stdin: {json: {kind: Deployment, spec: {replicas: 3}}}
+          respond: {stdout: "deployment applied\\n"}
+        - match:
+            argv: [kubectl, apply, -f, "-"]
+            stdin: {contains: "kind: ConfigMap"}
+          respond: {stdout: "configmap applied\\n"}
+        - match:
+            argv: [kubectl, apply, -f, "-"]
+            stdin: {regex: '(?m)^kind: Secret$'}
+          respond: {stdout: "secret applied\\n"}
+`,
+          `AWS_PROFILE=prod-eu call e1 aws s3 ls
+export AWS_PROFILE=prod-us DRY_RUN=1
+call e2 aws s3 ls
+unset DRY_RUN
+call e3 aws s3 ls
+printf '{"kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2}}' | call s1 kubectl apply -f -
+printf 'kind: Secret\\r\\nmetadata: {}\\r\\n' | call s2 kubectl apply -f -
+printf '{"kind":"Deployment","spec":{"replicas":3,"paused":false}}' | call s3 kubectl apply -f -
+printf 'apiVersion: v1\\nkind: ConfigMap\\n' | call s4 kubectl apply -f -
+`,
+        );
+        assert.deepEqual(await r.call("e1"), { code: 0, stdout: "bucket-a\n", stderr: "" });
+        assert.deepEqual(await r.call("e2"), {
+          code: 1,
+          stdout: "",
+          stderr: `Mismatch at step 1 of "env-stdin":
+
+  Argv matched: ["aws", "s3", "ls"]
+  environment variable DRY_RUN did not match:
+    expected: (unset)
+    received: set (value not shown)
+`,
+        });
+        assert.deepEqual(await r.call("e3"), { code: 0, stdout: "bucket-a\n", stderr: "" });
+        const s1 = await r.call("s1");
+        assert.equal(s1.code, 1);
+        assert.match(
+          s1.stderr,
+          /stdin did not match:\n {4}expected JSON containing: \{"kind":"Deployment","spec":\{"replicas":3\}\}\n {4}at \.spec\.replicas: expected 3, got 2\n/,
+        );
+        assert.deepEqual(await r.call("s2"), { code: 0, stdout: "secret applied\n", stderr: "" });
+        assert.deepEqual(await r.call("s3"), {
+          code: 0,
+          stdout: "deployment applied\n",
+          stderr: "",
+        });
+        assert.deepEqual(await r.call("s4"), {
+          code: 0,
+          stdout: "configmap applied\n",
+          stderr: "",
+        });
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /- \["aws", "s3", "ls"\] \(env mismatch at step 1\)/);
+        assert.match(r.stderr, /- \["kubectl", "apply", "-f", "-"\] \(stdin mismatch at step 2\)/);
+      });
+    }
+  },
+);
