@@ -81,7 +81,8 @@ export function captureCall(
 /**
  * The value of one capture taken from the call: the first group of its regex in the source
  * (the whole match when the regex has no group), or the whole source without a regex. Stdin is
- * read as UTF-8 and normalised as in STDIN-2 (CRLF to LF, trailing newlines removed).
+ * read as UTF-8 and normalised as in STDIN-2 (CRLF to LF, trailing newlines removed); stdin that
+ * was not read counts as empty, stdin over 1 MiB as missing.
  *
  * @param from The capture.
  * @param call The call.
@@ -105,9 +106,10 @@ function _source(from: CaptureFrom, call: CallSources): string | undefined {
     case "env":
       return Object.hasOwn(call.env, s.name) ? call.env[s.name] : undefined;
     case "stdin":
-      return call.stdin === undefined || call.stdin === "too-large"
+      // Stdin not read counts as empty (STDIN-5); past 1 MiB it is not used.
+      return call.stdin === "too-large"
         ? undefined
-        : normaliseStdin(decoder.decode(call.stdin));
+        : normaliseStdin(decoder.decode(call.stdin ?? new Uint8Array()));
   }
 }
 

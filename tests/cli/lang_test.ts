@@ -340,3 +340,77 @@ printf 'apiVersion: v1\\nkind: ConfigMap\\n' | call s4 kubectl apply -f -
     }
   },
 );
+
+// ---------------------------------------------------------------------------------------
+// LANG-3 captures from the call
+// ---------------------------------------------------------------------------------------
+
+shellTest(
+  "exec: values captured from argv, stdin and the environment render in later answers and match later argv (LANG-3)",
+  SHELLS,
+  async (t, shells) => {
+    for (const shell of shells) {
+      await t.step(shell, async () => {
+        await using dir = await usingTempDir();
+        const r = await execIn(
+          dir,
+          shell,
+          `meta:
+  name: migrate
+steps:
+  - match:
+      argv: [kubectl, create, job, '{{ .regex "^(?<job>migrate-[0-9]+)$" }}']
+    respond:
+      stdout: "job.batch/{{ .capture.job }} created\\n"
+  - match:
+      argv: [kubectl, wait, --for=condition=complete, "job/{{ .capture.job }}"]
+    respond:
+      stdout: "job.batch/{{ .capture.job }} condition met\\n"
+  - match:
+      argv: [notify, '{{ .any }}']
+    respond:
+      stdout: "{{ .capture.who }} announced {{ .capture.ticket }} ({{ .capture.channel }})\\n"
+      capture:
+        who: {from: env.DEPLOYER}
+        ticket: {from: stdin, regex: 'ticket: *([A-Z]+-[0-9]+)'}
+        channel: {from: "argv[1]", regex: "^#(.+)$"}
+`,
+          `id=migrate-$$
+echo "$id" >o/id
+call c1 kubectl create job "$id"
+call w0 kubectl wait --for=condition=complete job/migrate-0
+call w1 kubectl wait --for=condition=complete "job/$id"
+printf 'release notes\\nticket: OPS-42\\n' | DEPLOYER=ann call n1 notify '#deploys'
+`,
+        );
+        const id = (await Deno.readTextFile(dir.join("o", "id"))).trim();
+        assert.deepEqual(await r.call("c1"), {
+          code: 0,
+          stdout: `job.batch/${id} created\n`,
+          stderr: "",
+        });
+        // Another job name does not match the captured one: compared exactly.
+        const w0 = await r.call("w0");
+        assert.equal(w0.code, 1);
+        assert.match(
+          w0.stderr,
+          new RegExp(
+            `expected: job/${id} {2}\\(from job/\\{\\{ \\.capture\\.job \\}\\}\\)\\n {4}received: job/migrate-0\\n`,
+          ),
+        );
+        assert.deepEqual(await r.call("w1"), {
+          code: 0,
+          stdout: `job.batch/${id} condition met\n`,
+          stderr: "",
+        });
+        assert.deepEqual(await r.call("n1"), {
+          code: 0,
+          stdout: "ann announced OPS-42 (deploys)\n",
+          stderr: "",
+        });
+        assert.equal(r.code, 1, "the mismatched wait is an unexpected call");
+        assert.match(r.stderr, /Unexpected calls \(1\):/);
+      });
+    }
+  },
+);
