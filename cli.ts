@@ -33,6 +33,10 @@ export async function runCli(args: readonly string[]): Promise<number> {
     const { interceptMain } = await import("./cli/intercept.ts");
     return await interceptMain(args.slice(1));
   }
+  if (args[0] === "__serve") {
+    const { serveMain } = await import("./cli/serve.ts");
+    return await serveMain(args.slice(1));
+  }
   if (args[0] === "__record-shim") {
     const { recordShimMain } = await import("./cli/record_shim.ts");
     return await recordShimMain(args.slice(1));

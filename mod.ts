@@ -46,12 +46,13 @@ export type {
   Subject,
   UnexpectedCall,
   UnexpectedReason,
+  VerifyError,
   VerifyResult,
   VerifyStep,
   VerifyUnexpected,
 } from "./core/types.ts";
 
-// Loading and validation
+// Loading and validating scenarios
 export {
   type FileReference,
   type ParseResult,
@@ -60,9 +61,20 @@ export {
   type SourcePosition,
 } from "./core/scenario/parse.ts";
 export { formatDiagnostic } from "./core/scenario/format.ts";
-export { ScenarioError, StateError } from "./core/errors.ts";
+export { loadScenario } from "./effects/scenario/file.ts";
+export { validateFiles, type ValidationReport } from "./effects/scenario/validate_files.ts";
 
-// Matching and stepping
+// The error type
+export {
+  renderError,
+  type RenderErrorOptions,
+  ReplayError,
+  type ReplayErrorKind,
+  type ReplayErrorOptions,
+} from "./core/errors.ts";
+export type { FsFailureKind } from "./core/fs_failure.ts";
+
+// Matching and stepping, and the in-memory engine
 export { type CaptureValues, explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
 export {
   type CallInput,
@@ -83,43 +95,14 @@ export {
   type ReplayEngineOptions,
 } from "./core/replay/memory_engine.ts";
 
-// Verification and rendering
-export { stepLabel, verifyState, type VerifyStateOptions } from "./core/replay/verify.ts";
+// Verification and its reports
+export { verifyState, type VerifyStateOptions } from "./core/replay/verify.ts";
 export { renderVerifyText, type VerifyTextOptions } from "./core/report/text.ts";
 export { renderVerifyJson } from "./core/report/json.ts";
 export { type JUnitOptions, renderJUnit } from "./core/report/junit.ts";
 export { renderTap, type TapOptions } from "./core/report/tap.ts";
 export { type GitHubOptions, renderGitHub } from "./core/report/github.ts";
 export { type OutcomeOptions, renderOutcome } from "./core/report/outcome.ts";
-export { formatArgv } from "./core/report/argv_display.ts";
-export {
-  buildDryRunReport,
-  type DryRunForbid,
-  type DryRunOptions,
-  type DryRunReport,
-  type DryRunStep,
-  renderDryRun,
-} from "./core/report/dry_run.ts";
-export {
-  type AllowlistViolation,
-  effectiveAllowlist,
-  findAllowlistViolations,
-  renderAllowlistViolation,
-} from "./core/session/allowlist.ts";
-export {
-  emitShellSetup,
-  quotePosix,
-  renderShim,
-  type ShellSetupOptions,
-  type ShimOptions,
-} from "./core/session/shell.ts";
-export {
-  decideExecExitCode,
-  type ExecEvent,
-  type ExecFacts,
-  type ExecPhase,
-  nextExecPhase,
-} from "./core/session/exec_exit.ts";
 
 // Recording
 export {
@@ -129,16 +112,20 @@ export {
   recordingToScenarioYaml,
 } from "./core/record/recording.ts";
 
-// Effects for test suites
-export { loadScenario } from "./effects/scenario/file.ts";
-export { validateFiles, type ValidationReport } from "./effects/scenario/validate_files.ts";
+// Running code under a scenario from a Deno test
 export {
   assertReplayPassed,
   type ReplayRun,
   runWithScenario,
   type RunWithScenarioOptions,
-  type ScenarioSource,
 } from "./effects/exec/run_with_scenario.ts";
+export type { ScenarioSource } from "./effects/scenario/source.ts";
+export {
+  type ReplaySessionHandle,
+  type SessionScenario,
+  startSession,
+  type StartSessionOptions,
+} from "./effects/server/start_session.ts";
 
 // Run as the main module (`deno run jsr:@x/cli-replay …`), this module is the CLI. The
 // import is dynamic, so importing the library loads no CLI code.

@@ -70,3 +70,34 @@ export const REPORTS_GROUP = "reports 200 steps";
 export const RENDER_JSON = "renderVerifyJson";
 /** `renderJUnit`. */
 export const RENDER_JUNIT = "renderJUnit";
+
+/** SRV-8: one faked call, per call, measured inside a bash loop. */
+export const SERVER_CALL_GROUP = "faked call per call, in a bash loop (SRV-8)";
+/** The floor: `bash -c true` in the same loop. */
+export const BASH_TRUE = "bash -c true";
+/** One call through a bash shim answered by the session server. */
+export function serverCallName(size: number): string {
+  return `server call, ${size} steps`;
+}
+/** One call through the cold path (`/bin/sh` shim, intercept bundle). */
+export function coldCallName(size: number): string {
+  return `cold call, ${size} steps`;
+}
+/** SRV-8: 16 parallel callers. */
+export const PARALLEL_GROUP = "16 parallel callers, per call (SRV-8)";
+/** 16 parallel loops of `bash -c true`. */
+export const PARALLEL_BASH = "16 × bash -c true";
+/** 16 parallel loops of server calls. */
+export const PARALLEL_SERVER = "16 × server call";
+/** 16 parallel loops of cold calls. */
+export const PARALLEL_COLD = "16 × cold call";
+/** SRV-8: a 200-call loop under exec. */
+export const EXEC_LOOP_GROUP = "exec of a 200-call loop (SRV-8)";
+/** With the session server. */
+export const EXEC_LOOP_SERVER = "exec, session server";
+/** With `CLI_REPLAY_SERVER=0`. */
+export const EXEC_LOOP_COLD = "exec, CLI_REPLAY_SERVER=0";
+/** The loop alone, as timed by the script under exec. */
+export function loopOnlyName(name: string): string {
+  return `${name} (loop only)`;
+}

@@ -80,6 +80,9 @@ async function mustRun(
 ): Promise<string> {
   const out = await new Deno.Command(command, {
     args: [...args],
+    // PERF-1/PERF-2 measure the cold path: `/bin/sh` shims that start the intercept (the
+    // session server's fast path is measured by `server_bench.ts`, SRV-8).
+    env: { CLI_REPLAY_SERVER: "0" },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -15,6 +15,11 @@
 import {
   BASELINE_DIRECT,
   BASELINE_SHIM,
+  BASH_TRUE,
+  coldCallName,
+  EXEC_LOOP_COLD,
+  EXEC_LOOP_GROUP,
+  EXEC_LOOP_SERVER,
   execName,
   FIRST_STEP,
   GROUP_GROUP,
@@ -24,12 +29,19 @@ import {
   LAST_MEMBER,
   LAST_STEP,
   LIFECYCLE_GROUP,
+  loopOnlyName,
+  PARALLEL_BASH,
+  PARALLEL_COLD,
+  PARALLEL_GROUP,
+  PARALLEL_SERVER,
   RENDER_JSON,
   RENDER_JUNIT,
   REPORTS_GROUP,
   RUN_WITH_SCENARIO,
   SAMPLES_ENV,
   type SamplesLine,
+  SERVER_CALL_GROUP,
+  serverCallName,
   STATE_GROUP,
   STATE_ROUND_TRIP,
   stepCallGroup,
@@ -336,6 +348,74 @@ for (let i = 0; i < other.length; i++) {
   );
 }
 write(table(otherRows));
+
+// ---- SRV-8 --------------------------------------------------------------------------------
+
+{
+  const floor = benchRuns(SERVER_CALL_GROUP, BASH_TRUE);
+  const s10 = benchRuns(SERVER_CALL_GROUP, serverCallName(10));
+  const s500 = benchRuns(SERVER_CALL_GROUP, serverCallName(500));
+  const c10 = benchRuns(SERVER_CALL_GROUP, coldCallName(10));
+  const c500 = benchRuns(SERVER_CALL_GROUP, coldCallName(500));
+  const pBash = benchRuns(PARALLEL_GROUP, PARALLEL_BASH);
+  const pServer = benchRuns(PARALLEL_GROUP, PARALLEL_SERVER);
+  const pCold = benchRuns(PARALLEL_GROUP, PARALLEL_COLD);
+  const eServer = benchRuns(EXEC_LOOP_GROUP, EXEC_LOOP_SERVER);
+  const eCold = benchRuns(EXEC_LOOP_GROUP, EXEC_LOOP_COLD);
+  const loopRuns = (name: string) => {
+    const all = samples.get(key(EXEC_LOOP_GROUP, loopOnlyName(name))) ?? [];
+    const n = stats.get(key(EXEC_LOOP_GROUP, name))?.n;
+    return n === undefined ? { runs: 0 } : summary(all.slice(-n));
+  };
+  const lServer = loopRuns(EXEC_LOOP_SERVER);
+  const lCold = loopRuns(EXEC_LOOP_COLD);
+
+  const over = (a: Sampled, b: Sampled) =>
+    a.median === undefined || b.median === undefined ? undefined : a.median / b.median;
+  const x = (r: number | undefined, what: string) =>
+    r === undefined ? "n/a" : `${r.toFixed(2)}× ${what}`;
+  const rServer = over(s10, floor);
+  const r500 = over(s500, s10);
+  const rExec = over(eCold, eServer);
+  const rLoop = over(lCold, lServer);
+  write(
+    `\nSRV-8: session server, wall time per call (median of the runs deno bench timed; ` +
+      `each run is a bash loop of calls), all in one run\n`,
+  );
+  write(table([
+    ["", "median", "ratio", "target", ""],
+    ["F     bash -c true", ms(floor.median), "1.00× F"],
+    [
+      "S10   server call, 10 steps",
+      ms(s10.median),
+      x(rServer, "F"),
+      "≤ 2× F",
+      verdict(rServer === undefined ? undefined : rServer <= 2),
+    ],
+    [
+      "S500  server call, 500 steps",
+      ms(s500.median),
+      x(r500, "S10"),
+      "≤ 1.10× S10",
+      verdict(r500 === undefined ? undefined : r500 <= 1.1),
+    ],
+    ["C10   cold call, 10 steps", ms(c10.median), x(over(c10, s10), "S10")],
+    ["C500  cold call, 500 steps", ms(c500.median), x(over(c500, s500), "S500")],
+    ["16 parallel callers: bash -c true", ms(pBash.median), "1.00×"],
+    ["16 parallel callers: server call", ms(pServer.median), x(over(pServer, pBash), "bash")],
+    ["16 parallel callers: cold call", ms(pCold.median), x(over(pCold, pServer), "server")],
+    ["exec of a 200-call loop, server: the loop", ms(lServer.median)],
+    [
+      "  the same loop, CLI_REPLAY_SERVER=0",
+      ms(lCold.median),
+      x(rLoop, "server loop"),
+      "≥ 8×",
+      verdict(rLoop === undefined ? undefined : rLoop >= 8),
+    ],
+    ["exec of a 200-call loop, server: whole exec", ms(eServer.median)],
+    ["  the same exec, CLI_REPLAY_SERVER=0", ms(eCold.median), x(rExec, "server exec")],
+  ]));
+}
 
 if (benchCode !== 0) {
   write(`\nbench:report: deno bench exited ${benchCode}; some figures may be missing\n`);

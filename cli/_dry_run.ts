@@ -4,10 +4,11 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { buildDryRunReport, renderDryRun } from "../core/report/dry_run.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { checkSessionRules, parseCommandList } from "../effects/session/setup.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -17,12 +18,12 @@ export async function dryRun(
   flags: { allowedCommands?: string; maxDelay?: string },
 ): Promise<number> {
   const loaded = await readScenarioCached(scenarioArg);
-  const maxDelayMs = parseDurationFlag("--max-delay", flags.maxDelay ?? "5m");
+  const maxDelayMs = parseDurationFlag("--max-delay", flags.maxDelay ?? DEFAULT_MAX_DELAY);
   const allowedCommands = parseCommandList(flags.allowedCommands);
   try {
-    checkSessionRules(loaded, { maxDelayMs, maxDelay: flags.maxDelay ?? "5m" });
+    checkSessionRules(loaded, { maxDelayMs, maxDelay: flags.maxDelay ?? DEFAULT_MAX_DELAY });
   } catch (error) {
-    if (!(error instanceof CliError)) throw error;
+    if (!(error instanceof ReplayError)) throw error;
     writeErr(`${error.message}\n`);
     return 1;
   }

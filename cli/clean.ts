@@ -8,13 +8,13 @@ import { parseState } from "../core/replay/state.ts";
 import { absolutePath, sessionFiles } from "../effects/session/files.ts";
 import { removeSession } from "../effects/session/setup.ts";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "../effects/session/ttl_sweep.ts";
-import { fsReason } from "../effects/fs_reason.ts";
+import { fsReason } from "../effects/fs.ts";
 import {
   findStateDirs,
   otherStateDirs,
   readStateLocationEnv,
 } from "../effects/session/state_location.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag, scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { warn, writeErr } from "./output.ts";
 
@@ -59,13 +59,14 @@ async function _walk(
  */
 export async function cleanAction(arg: string | undefined, flags: CleanFlags): Promise<number> {
   if (flags.recursive && flags.ttl === undefined) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       "--recursive requires --ttl to prevent accidental deletion of all sessions",
     );
   }
   if (flags.ttl !== undefined) {
     const ttlMs = parseDurationFlag("--ttl", flags.ttl);
-    if (ttlMs <= 0) throw new CliError(`--ttl must be positive, got "${flags.ttl}"`);
+    if (ttlMs <= 0) throw new ReplayError("usage", `--ttl must be positive, got "${flags.ttl}"`);
     const now = new Date();
     if (flags.recursive) {
       const root = absolutePath(arg ?? ".");

@@ -4,16 +4,17 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { decideExecExitCode, signalNumber } from "../core/session/exec_exit.ts";
 import { quoteIfNeeded } from "../core/session/shell.ts";
 import { renderVerifyText } from "../core/report/text.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
-import { FileSystemError } from "../core/fs_failure.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
-import { toFsError } from "../effects/fs_reason.ts";
-import { ExecSession, FORWARDED_SIGNALS } from "../effects/exec/exec_session.ts";
+import { toFsError } from "../effects/fs.ts";
+import { ExecSession } from "../effects/exec/exec_session.ts";
+import { forwardSignals } from "../effects/signals.ts";
 import { parseCommandList } from "../effects/session/setup.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
@@ -59,46 +60,36 @@ export async function execAction(
   flags: ExecFlags,
 ): Promise<number> {
   if (command === undefined && !flags.dryRun) {
-    throw new CliError(`missing '--' separator: ${USAGE}`);
+    throw new ReplayError("usage", `missing '--' separator: ${USAGE}`);
   }
-  if (scenarios.length === 0) throw new CliError("missing scenario path before '--'");
+  if (scenarios.length === 0) throw new ReplayError("usage", "missing scenario path before '--'");
   if (scenarios.length > 1) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `expected exactly one scenario path before '--', got ${scenarios.length}`,
     );
   }
   if ((command === undefined || command.length === 0) && !flags.dryRun) {
-    throw new CliError(`missing command after '--': ${USAGE}`);
+    throw new ReplayError("usage", `missing command after '--': ${USAGE}`);
   }
   const format = parseFormat(flags.format, REPORT_FORMATS);
   if (flags.reportFile !== undefined && format === undefined) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `--report-file requires --format (${REPORT_FORMATS.slice(0, -1).join(", ")} or ${
         REPORT_FORMATS.at(-1)
       })`,
     );
   }
-  const maxDelay = flags.maxDelay ?? "5m";
+  const maxDelay = flags.maxDelay ?? DEFAULT_MAX_DELAY;
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   const scenarioArg = scenarios[0]!;
   if (flags.dryRun || command === undefined) return await dryRun(scenarioArg, flags);
 
-  // Signals: before the child runs they end exec (128+N after cleanup); while it runs
-  // they are forwarded to its process group (EXEC-5).
+  // Signals: before the session is set up they end exec (128+N after cleanup); after, the
+  // session forwards them to the child's process group, or starts no child (EXEC-2, EXEC-5).
+  using signals = forwardSignals();
   let session: ExecSession | undefined;
-  let early: Deno.Signal | undefined;
-  let wakeEarly: (() => void) | undefined;
-  const listeners = FORWARDED_SIGNALS.map((signal) => {
-    const handler = () => {
-      if (session?.phase === "running" || session?.phase === "ready") session.forward(signal);
-      else {
-        early ??= signal;
-        wakeEarly?.();
-      }
-    };
-    Deno.addSignalListener(signal, handler);
-    return { signal, handler };
-  });
   try {
     const loaded = await readScenarioCached(scenarioArg);
     session = new ExecSession(loaded, command, {
@@ -108,10 +99,14 @@ export async function execAction(
       onMessage: (line) => writeErr(`${line}\n`),
     });
     await session.setup();
-    if (early !== undefined) {
+    if (signals.received !== undefined) {
       await session.cleanup();
-      return decideExecExitCode({ signalBeforeSpawn: signalNumber(early, Deno.build.os) });
+      return decideExecExitCode({
+        signalBeforeSpawn: signalNumber(signals.received, Deno.build.os),
+      });
     }
+    const running = session;
+    signals.setTarget((signal) => running.forward(signal));
     const s = loaded.scenario;
     writeErr(
       `cli-replay: exec session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +
@@ -146,7 +141,7 @@ export async function execAction(
             path: flags.reportFile,
             hints: REPORT_HINTS,
           });
-          if (!(failure instanceof FileSystemError)) throw error;
+          if (!(failure instanceof ReplayError)) throw error;
           writeErr(`cli-replay: warning: ${failure.message}\n`);
         }
       } else if (format !== "text" || outcome.startError !== undefined) {
@@ -156,6 +151,5 @@ export async function execAction(
     return outcome.exitCode;
   } finally {
     await session?.cleanup();
-    for (const { signal, handler } of listeners) Deno.removeSignalListener(signal, handler);
   }
 }

@@ -5,13 +5,14 @@
  */
 import { parseDuration } from "../core/lang/duration.ts";
 import { ENV } from "../core/env.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 
 /** Parses a duration flag or throws the ERR-5 message. */
 export function parseDurationFlag(flag: string, value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined) {
-    throw new CliError(
+    throw new ReplayError(
+      "usage",
       `invalid ${flag} value "${value}": expected a duration such as 30s, 10m or 1h`,
     );
   }
@@ -22,7 +23,10 @@ export function parseDurationFlag(flag: string, value: string): number {
 export function scenarioArgOrEnv(arg: string | undefined): string {
   const value = arg ?? Deno.env.get(ENV.scenario);
   if (value === undefined || value === "") {
-    throw new CliError("no scenario specified — pass a file or set CLI_REPLAY_SCENARIO");
+    throw new ReplayError(
+      "usage",
+      "no scenario specified — pass a file or set CLI_REPLAY_SCENARIO",
+    );
   }
   return value;
 }
@@ -43,5 +47,5 @@ export function parseFormat<T extends string>(
   if (value === undefined) return undefined;
   const v = value.toLowerCase();
   if ((valid as readonly string[]).includes(v)) return v as T;
-  throw new CliError(`invalid format "${value}": valid values are ${valid.join(", ")}`);
+  throw new ReplayError("usage", `invalid format "${value}": valid values are ${valid.join(", ")}`);
 }

@@ -5,14 +5,13 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { VERSION } from "../core/version.ts";
-import { ScenarioError } from "../core/errors.ts";
-import { FileSystemError } from "../core/fs_failure.ts";
-import { formatDiagnostic } from "../core/scenario/format.ts";
+import { renderError } from "../core/errors.ts";
 import { parseFlag } from "../core/env.ts";
 import { type CommandSpec, parseCommandLine, type ProgramSpec } from "./args.ts";
-import { describeOsError } from "../effects/fs_reason.ts";
-import { CliError } from "./errors.ts";
+import { describeOsError } from "../effects/fs.ts";
+import { ReplayError } from "../core/errors.ts";
 import { REPORT_FORMATS } from "./flags.ts";
 import { missingPermissionMessage } from "./permissions.ts";
 import { writeErr, writeOut } from "./output.ts";
@@ -38,7 +37,7 @@ const MAX_DELAY = {
   name: "max-delay",
   value: "<duration>",
   help: "largest respond.delay allowed (0 = no cap)",
-  default: "5m",
+  default: DEFAULT_MAX_DELAY,
 };
 const SCENARIO_OR_ENV = {
   name: "scenario",
@@ -185,7 +184,8 @@ async function _run(
     }
     default: {
       if (childCommand === undefined || childCommand.length === 0) {
-        throw new CliError(
+        throw new ReplayError(
+          "usage",
           "missing command after '--': usage: cli-replay record -o <file> -- <command> [args...]",
         );
       }
@@ -193,18 +193,6 @@ async function _run(
       return await recordAction(options as { output: string }, childCommand);
     }
   }
-}
-
-function _printScenarioError(error: ScenarioError): void {
-  if (error.diagnostics.length === 0) {
-    writeErr(`cli-replay: ${error.message}\n`);
-    return;
-  }
-  const shown = error.diagnostics.slice(0, 50).map((d) => `cli-replay: ${formatDiagnostic(d)}\n`);
-  if (error.diagnostics.length > 50) {
-    shown.push(`cli-replay: … and ${error.diagnostics.length - 50} more\n`);
-  }
-  writeErr(shown.join("") + `cli-replay: ${error.message.split("\n")[0]}\n`);
 }
 
 /**
@@ -234,33 +222,15 @@ export async function main(args: readonly string[]): Promise<number> {
     return await _run(parsed.command, parsed.positionals, parsed.options, childCommand);
   } catch (caught) {
     const error = describeOsError(caught);
-    if (error instanceof CliError) {
-      const text = error.message.startsWith("cli-replay:")
-        ? error.message
-        : `cli-replay: ${error.message}`;
-      writeErr(text.endsWith("\n") ? text : `${text}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof ScenarioError) {
-      _printScenarioError(error);
-      return 1;
-    }
-    if (error instanceof FileSystemError) {
-      writeErr(`cli-replay: ${error.message}\n`);
-      return 1;
-    }
     const permission = missingPermissionMessage(error);
     if (permission !== undefined) {
       writeErr(permission);
       return 1;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    writeErr(
-      `cli-replay: internal error: ${message}\n  please report this with the output of CLI_REPLAY_TRACE=1\n`,
-    );
-    if (parseFlag(Deno.env.get("CLI_REPLAY_TRACE")) && error instanceof Error) {
-      writeErr(`${error.stack ?? ""}\n`);
-    }
-    return 1;
+    const { text, exitCode } = renderError(error, {
+      trace: parseFlag(Deno.env.get("CLI_REPLAY_TRACE")) === true,
+    });
+    writeErr(text);
+    return exitCode;
   }
 }

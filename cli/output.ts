@@ -3,16 +3,11 @@
  *
  * @module
  */
+import { writeAllSync } from "../effects/fs.ts";
 const encoder = new TextEncoder();
 
 function _write(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
-  const data = encoder.encode(text);
-  let offset = 0;
-  try {
-    while (offset < data.length) offset += stream.writeSync(data.subarray(offset));
-  } catch (error) {
-    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
-  }
+  writeAllSync(stream, encoder.encode(text));
 }
 
 /** Writes text to stdout as is. */

@@ -10,15 +10,19 @@
  * is `deno install -g -n cli-replay <these> jsr:@x/cli-replay/cli`:
  * - `--allow-read`: scenarios, response files, session state anywhere the user points;
  * - `--allow-write`: the session directory beside the scenario, report files, recordings;
+ * - `--allow-net=127.0.0.1`: `exec` hosts the session server on loopback (SRV-1);
  * - `--allow-env`: `CLI_REPLAY_*`, `PATH`, and the variables that override `meta.vars`;
  * - `--allow-run`: `exec` and `record` run the user's command (and shims re-invoke Deno);
  * - `--allow-sys=uid`: the session directory must belong to the current user.
+ *
+ * The order is the one `deno install` writes into its launcher.
  *
  * Shims, record shims and the cleanup trap re-invoke Deno with their own flags.
  */
 export const CLI_PERMISSIONS: readonly string[] = [
   "--allow-read",
   "--allow-write",
+  "--allow-net=127.0.0.1",
   "--allow-env",
   "--allow-run",
   "--allow-sys=uid",

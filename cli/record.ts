@@ -6,6 +6,7 @@
  * @module
  */
 
+import { dirnameOf } from "../core/path.ts";
 import {
   defaultRecordingName,
   parseRecordCommands,
@@ -16,14 +17,13 @@ import {
 import { parseScenario } from "../core/scenario/parse.ts";
 import { formatDiagnostic } from "../core/scenario/format.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
-import { isFsError, toFsError } from "../effects/fs_reason.ts";
+import { isFsError, toFsError } from "../effects/fs.ts";
 import {
   recordDirect,
   type RecordSessionResult,
-  RecordStartError,
   recordWithShims,
 } from "../effects/record/session.ts";
-import { CliError } from "./errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { warn, writeErr } from "./output.ts";
 
 /** Options of {@linkcode recordAction}, as parsed by the CLI framework. */
@@ -40,14 +40,6 @@ export interface RecordActionOptions {
 
 const USAGE = "usage: cli-replay record -o <file> -- <command> [args...]";
 
-/** The directory part of a path as the user wrote it (`.` when there is none). */
-function _dirOf(path: string): string {
-  const trimmed = path.replace(/\/+$/, "");
-  const slash = trimmed.lastIndexOf("/");
-  if (slash < 0) return ".";
-  return slash === 0 ? "/" : trimmed.slice(0, slash);
-}
-
 /** Advice when the scenario cannot be written. */
 const OUTPUT_HINTS = {
   "permission-denied": "choose an -o path in a directory you can write",
@@ -58,17 +50,17 @@ const OUTPUT_HINTS = {
 /** REC-10: a file system failure of `record` writes nothing and exits 3. */
 function _fsFailure(error: unknown, action: string, path: string): unknown {
   const converted = toFsError(error, { action, path, hints: OUTPUT_HINTS });
-  return converted instanceof Error && converted.name === "FileSystemError"
-    ? new CliError(converted.message, 3, { cause: error })
+  return converted instanceof ReplayError && converted.kind === "filesystem"
+    ? new ReplayError("record", converted.message, { exitCode: 3, cause: error })
     : converted;
 }
 
 /** REC-2: the output directory exists, and (before anything runs) the user can write there. */
 async function _checkOutputDir(output: string): Promise<void> {
-  const dir = _dirOf(output);
+  const dir = dirnameOf(output);
   const info = await Deno.stat(dir).catch(() => undefined);
   if (info === undefined || !info.isDirectory) {
-    throw new CliError(`output directory does not exist: ${dir}`);
+    throw new ReplayError("usage", `output directory does not exist: ${dir}`);
   }
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(16);
   const probe = `${dir}/.cli-replay-probe-${Deno.pid}-${random}.tmp`;
@@ -87,12 +79,15 @@ async function _record(
   try {
     return commands.length === 0 ? await recordDirect(argv) : await recordWithShims(argv, commands);
   } catch (error) {
-    if (error instanceof RecordStartError) throw new CliError(error.message, 1, { cause: error });
+    if (error instanceof ReplayError && error.kind === "record") throw error;
     if (error instanceof SyntaxError) {
-      throw new CliError(`cannot read the recording: ${error.message}`, 3, { cause: error });
+      throw new ReplayError("record", `cannot read the recording: ${error.message}`, {
+        exitCode: 3,
+        cause: error,
+      });
     }
-    if (error instanceof Error && error.name === "FileSystemError") {
-      throw new CliError(error.message, 3, { cause: error });
+    if (error instanceof ReplayError && error.kind === "filesystem") {
+      throw new ReplayError("record", error.message, { exitCode: 3, cause: error });
     }
     if (isFsError(error)) throw _fsFailure(error, "record into", "the recording directory");
     throw error;
@@ -107,9 +102,10 @@ function _convert(calls: readonly RecordedCall[], meta: RecordingMeta, output: s
       `cli-replay: ${formatDiagnostic(d)}\n`
     );
     writeErr(lines.join(""));
-    throw new CliError(
+    throw new ReplayError(
+      "record",
       `the recorded scenario is invalid (${parsed.diagnostics.length} error(s)); "${output}" was not written`,
-      3,
+      { exitCode: 3 },
     );
   }
   return yaml;
@@ -125,7 +121,7 @@ function _convert(calls: readonly RecordedCall[], meta: RecordingMeta, output: s
  * @param commandArgv The command after `--` and its arguments.
  * @returns 0 when the command exited 0, 2 when it exited non-zero or was killed (the scenario
  * is written in both cases).
- * @throws {CliError} Exit 1 for usage errors, a missing output directory or a command that
+ * @throws {ReplayError} Exit 1 for usage errors, a missing output directory or a command that
  * cannot be started; exit 3 when nothing was recorded, the scenario could not be converted,
  * validated or written, or the output directory or the recording directory is not writable
  * (checked before anything runs).
@@ -136,13 +132,15 @@ export async function recordAction(
 ): Promise<number> {
   const output = opts.output;
   if (output === undefined || output === "") {
-    throw new CliError("error: required option '-o, --output <path>' not specified");
+    throw new ReplayError("usage", "error: required option '-o, --output <path>' not specified");
   }
-  if (commandArgv.length === 0) throw new CliError(`missing command after '--': ${USAGE}`);
+  if (commandArgv.length === 0) {
+    throw new ReplayError("usage", `missing command after '--': ${USAGE}`);
+  }
   const commands = parseRecordCommands(opts.command ?? []);
-  if (!commands.ok) throw new CliError(commands.message);
+  if (!commands.ok) throw new ReplayError("usage", commands.message);
   if (opts.name !== undefined && opts.name.trim() === "") {
-    throw new CliError("--name must not be empty");
+    throw new ReplayError("usage", "--name must not be empty");
   }
   await _checkOutputDir(output);
   if (!/\.ya?ml$/.test(output)) warn("output file does not have .yaml or .yml extension");
@@ -153,7 +151,9 @@ export async function recordAction(
 
   const { calls, exitCode } = await _record(commandArgv, commands.names);
   if (calls.length === 0) {
-    throw new CliError(`no commands were recorded; "${output}" was not written`, 3);
+    throw new ReplayError("record", `no commands were recorded; "${output}" was not written`, {
+      exitCode: 3,
+    });
   }
   const yaml = _convert(calls, meta, output);
   try {

@@ -3,13 +3,15 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY } from "../core/limits.ts";
 import { emitShellSetup } from "../core/session/shell.ts";
 import { ENV } from "../core/env.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { absolutePath } from "../effects/session/files.ts";
 import { findSessionFiles } from "../effects/session/state_location.ts";
 import { parseCommandList, setupSession } from "../effects/session/setup.ts";
-import { CliError } from "./errors.ts";
+import { spawnDetachedServer } from "../effects/server/detached.ts";
+import { ReplayError } from "../core/errors.ts";
 import { dryRun } from "./_dry_run.ts";
 import { parseDurationFlag } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
@@ -38,8 +40,11 @@ export function resolveShell(value: string | undefined): "posix" | "powershell" 
   const v = value.toLowerCase();
   if (["bash", "zsh", "sh"].includes(v)) return "posix";
   if (["powershell", "pwsh", "ps"].includes(v)) return "powershell";
-  if (v === "cmd") throw new CliError(`shell "cmd" is not supported (Windows only)`);
-  throw new CliError(`invalid shell "${value}": valid values are bash, zsh, sh, powershell`);
+  if (v === "cmd") throw new ReplayError("usage", `shell "cmd" is not supported (Windows only)`);
+  throw new ReplayError(
+    "usage",
+    `invalid shell "${value}": valid values are bash, zsh, sh, powershell`,
+  );
 }
 
 /**
@@ -51,7 +56,7 @@ export function resolveShell(value: string | undefined): "posix" | "powershell" 
  */
 export async function runAction(scenarioArg: string, flags: RunFlags): Promise<number> {
   const shell = resolveShell(flags.shell);
-  const maxDelay = flags.maxDelay ?? "5m";
+  const maxDelay = flags.maxDelay ?? DEFAULT_MAX_DELAY;
   const maxDelayMs = parseDurationFlag("--max-delay", maxDelay);
   if (flags.dryRun) return await dryRun(scenarioArg, flags);
   const loaded = await readScenarioCached(scenarioArg);
@@ -69,7 +74,9 @@ export async function runAction(scenarioArg: string, flags: RunFlags): Promise<n
     maxDelayMs,
     maxDelay,
     onMessage: (line) => writeErr(`${line}\n`),
+    server: true,
   });
+  await spawnDetachedServer(session); // SRV-1: until it is up, calls take the cold path
   const s = loaded.scenario;
   writeErr(
     `cli-replay: session initialized for "${s.meta.name}" (${s.steps.length} steps, ${s.commands.length} commands)\n` +

@@ -5,11 +5,11 @@
  */
 import { verifyState } from "../core/replay/verify.ts";
 import type { State } from "../core/types.ts";
-import { StateError } from "../core/errors.ts";
+import { ReplayError } from "../core/errors.ts";
 import { readScenarioCached } from "../effects/scenario/cache.ts";
 import { locateSessionFiles } from "../effects/session/state_location.ts";
 import { readState } from "../effects/session/state_store.ts";
-import { toFsError } from "../effects/fs_reason.ts";
+import { toFsError } from "../effects/fs.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
@@ -43,7 +43,7 @@ export async function verifyAction(
   try {
     state = await readState(files.state);
   } catch (error) {
-    if (!(error instanceof StateError)) {
+    if (!(error instanceof ReplayError && error.kind === "state")) {
       throw toFsError(error, { action: "read state file", path: files.state });
     }
     writeErr(`cli-replay: warning: cannot read state file "${files.state}": ${error.message}\n`);

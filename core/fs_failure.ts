@@ -1,9 +1,10 @@
 /**
  * File system failures as the user reads them: the OS error code in words, and what to do
- * about it. Pure: the effect side (`effects/fs_reason.ts`) supplies the error code.
+ * about it. Pure: the effect side (`effects/fs.ts`) supplies the error code.
  *
  * @module
  */
+import { dirnameOf } from "./path.ts";
 
 /** What went wrong with a file, independent of the operating system's wording. */
 export type FsFailureKind =
@@ -79,13 +80,6 @@ export function formatFsReason(kind: FsFailureKind, systemMessage = ""): string 
   return trimmed === "" ? "unknown error" : trimmed.charAt(0).toLowerCase() + trimmed.slice(1);
 }
 
-/** The directory part of a path (`.` when it has none). */
-function _dirOf(path: string): string {
-  const i = path.lastIndexOf("/");
-  if (i < 0) return ".";
-  return i === 0 ? "/" : path.slice(0, i);
-}
-
 /**
  * What the user can do about a failure on `path`, when the caller has nothing more specific.
  *
@@ -96,7 +90,7 @@ function _dirOf(path: string): string {
 export function defaultFsHint(kind: FsFailureKind, path: string): string {
   switch (kind) {
     case "permission-denied":
-      return `check the permissions of "${_dirOf(path)}" or choose a location you can write`;
+      return `check the permissions of "${dirnameOf(path)}" or choose a location you can write`;
     case "read-only":
       return "choose a location on a writable file system";
     case "no-space":
@@ -104,7 +98,7 @@ export function defaultFsHint(kind: FsFailureKind, path: string): string {
     case "quota":
       return "free space or raise your disk quota and try again";
     case "not-found":
-      return `create "${_dirOf(path)}" first`;
+      return `create "${dirnameOf(path)}" first`;
     case "too-many-files":
       return "close other programs or raise the open file limit (ulimit -n) and try again";
     default:
@@ -138,31 +132,4 @@ export interface FsFailure {
 export function formatFsFailure(failure: FsFailure): string {
   const head = `${failure.lead ?? "cannot"} ${failure.action} "${failure.path}": ${failure.reason}`;
   return failure.hint === "" ? head : `${head}; ${failure.hint}`;
-}
-
-/**
- * A file the tool reads or writes could not be used, for a reason the user can fix (a full
- * disk, a read-only or foreign directory, missing permissions). The message is the whole
- * user-facing line without the `cli-replay: ` prefix.
- */
-export class FileSystemError extends Error {
-  /** Always `"FileSystemError"`. */
-  override readonly name = "FileSystemError";
-  /** The file or directory concerned. */
-  readonly path: string;
-  /** The kind of failure. */
-  readonly kind: FsFailureKind;
-  /**
-   * Creates the error.
-   *
-   * @param message The user-facing line (without `cli-replay: `).
-   * @param path The file or directory concerned.
-   * @param kind The kind of failure.
-   * @param options Standard error options (`cause`: the OS error).
-   */
-  constructor(message: string, path: string, kind: FsFailureKind, options?: ErrorOptions) {
-    super(message, options);
-    this.path = path;
-    this.kind = kind;
-  }
 }

@@ -394,6 +394,18 @@ export interface VerifyUnexpected {
   readonly message?: string;
 }
 
+/**
+ * Why a session could not be verified: `no-state` (the session has no state file, VERIFY-8),
+ * `scenario-changed` (its state counts another number of steps, VERIFY-9), or
+ * `not-started` (`exec` could not start the child, EXEC-9).
+ */
+export interface VerifyError {
+  /** What went wrong. */
+  readonly kind: "no-state" | "scenario-changed" | "not-started";
+  /** The message reports print: `no state found`, `scenario changed since the session started`. */
+  readonly message: string;
+}
+
 /** The verification result (VERIFY-2). */
 export interface VerifyResult {
   /** `meta.name`. */
@@ -406,8 +418,8 @@ export interface VerifyResult {
   readonly totalSteps: number;
   /** Steps with at least one call. */
   readonly consumedSteps: number;
-  /** Present only for error results. */
-  readonly error?: string;
+  /** Present only for error results: why there is nothing to verify. */
+  readonly error?: VerifyError;
   /** One entry per flat step. */
   readonly steps: readonly VerifyStep[];
   /** Retained unexpected calls. */

@@ -5,7 +5,9 @@
  * Everything here spawns real processes; nothing is mocked. Child processes get a
  * sanitised copy of this process's environment ({@linkcode baseEnv}): inherited
  * `CLI_REPLAY_*` variables are dropped (so an outer session never leaks into a test) and
- * `NO_COLOR=1` keeps reports free of escape codes.
+ * `NO_COLOR=1` keeps reports free of escape codes. `CLI_REPLAY_SERVER` is kept: the
+ * integration tests run once with the session server and once with `CLI_REPLAY_SERVER=0`
+ * (SRV-3).
  *
  * @module
  */
@@ -51,7 +53,7 @@ const decoder = new TextDecoder();
 export function baseEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(Deno.env.toObject())) {
-    if (!k.startsWith("CLI_REPLAY_")) env[k] = v;
+    if (!k.startsWith("CLI_REPLAY_") || k === "CLI_REPLAY_SERVER") env[k] = v;
   }
   env.NO_COLOR = "1";
   for (const [k, v] of Object.entries(extra)) {

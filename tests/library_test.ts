@@ -11,9 +11,9 @@ import {
   renderJUnit,
   renderVerifyJson,
   renderVerifyText,
+  ReplayError,
   runWithScenario,
   type Scenario,
-  ScenarioError,
   verifyState,
 } from "@x/cli-replay";
 
@@ -192,7 +192,10 @@ Deno.test("runWithScenario() gives the child's exit code precedence and reports 
   await t.step("command not found → 127", async () => {
     const run = await runWithScenario({ yaml: THREE_FAKES }, ["no-such-command-xyz"]);
     assert.equal(run.exitCode, 127);
-    assert.equal(run.verification.error, "child command could not be started");
+    assert.deepEqual(run.verification.error, {
+      kind: "not-started",
+      message: "child command could not be started",
+    });
   });
 });
 
@@ -270,13 +273,13 @@ Deno.test("runWithScenario() rejects when its AbortSignal aborts and cleans up (
   });
 });
 
-Deno.test("runWithScenario() rejects an invalid scenario with ScenarioError and diagnostics (LIB-3, LIB-5)", async (t) => {
+Deno.test("runWithScenario() rejects an invalid scenario with a scenario ReplayError and diagnostics (LIB-3, LIB-5)", async (t) => {
   await t.step("inline", async () => {
     await assert.rejects(
       runWithScenario({ yaml: "meta: {}\nsteps: []\n" }, ["true"]),
       (error: unknown) => {
-        assert.ok(error instanceof ScenarioError);
-        assert.equal(error.name, "ScenarioError");
+        assert.ok(error instanceof ReplayError);
+        assert.equal(error.kind, "scenario");
         assert.match(error.message, /is invalid/);
         assert.ok(
           error.diagnostics.some((d) =>
@@ -294,7 +297,7 @@ Deno.test("runWithScenario() rejects an invalid scenario with ScenarioError and 
     await using dir = await tempDir();
     const file = await write(`${dir.path}/bad.yaml`, "meta: {name: x}\nsteps:\n  - respond: {}\n");
     await assert.rejects(runWithScenario(file, ["true"]), (error: unknown) => {
-      assert.ok(error instanceof ScenarioError);
+      assert.ok(error instanceof ReplayError && error.kind === "scenario");
       assert.ok(error.diagnostics.length >= 1);
       assert.equal(error.diagnostics[0]!.file, file);
       assert.equal(typeof error.diagnostics[0]!.line, "number");

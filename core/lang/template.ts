@@ -314,6 +314,21 @@ export function templateVarNames(parts: readonly TemplatePart[]): string[] {
 }
 
 /**
+ * The TPL-5 message for each variable a template uses that is not declared in `meta.vars`.
+ *
+ * @param parts The parsed template.
+ * @param declared The declared variable names.
+ * @returns One message per undeclared variable, in order of first use.
+ */
+export function undeclaredVariables(
+  parts: readonly TemplatePart[],
+  declared: ReadonlySet<string>,
+): string[] {
+  return templateVarNames(parts).filter((name) => !declared.has(name))
+    .map((name) => `template references undefined variable "${name}" (declare it in meta.vars)`);
+}
+
+/**
  * Lists the capture identifiers a template references, each once, in order of first appearance.
  *
  * @example Usage

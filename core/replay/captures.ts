@@ -132,7 +132,7 @@ export function parseCaptureSource(text: string): CaptureFrom["source"] | undefi
   if (text === "stdin") return { kind: "stdin" };
   const argv = /^argv\[(0|[1-9][0-9]{0,5})\]$/.exec(text);
   if (argv !== null) return { kind: "argv", index: Number(argv[1]) };
-  const env = /^env\.([^=\0]+)$/.exec(text);
+  const env = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
   if (env !== null) return { kind: "env", name: env[1]! };
   return undefined;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
 import type {
   Block,
   Content,
@@ -22,9 +23,6 @@ import { parseTemplate, renderTemplate } from "../lang/template.ts";
 import { matchStdin } from "../lang/stdin_rule.ts";
 import { captureCall, capturesStdin } from "./captures.ts";
 import { type EnvMismatch, explainEnvMismatch, findForbidden } from "./call_rules.ts";
-
-/** How many unexpected calls a state keeps (STATE-5). */
-export const MAX_UNEXPECTED_CALLS = 20;
 
 /** Everything {@linkcode stepCall} needs to know about one call. */
 export interface CallInput {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { State, UnexpectedCall, UnexpectedReason } from "../types.ts";
-import { StateError } from "../errors.ts";
+import { ReplayError } from "../errors.ts";
 
 function _jsonErrorLine(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -48,21 +48,21 @@ const REASONS: readonly string[] = ["mismatch", "stdin", "env", "complete", "for
  * @param json The file's text.
  * @param file The file name for error messages.
  * @returns The state.
- * @throws {StateError} When the text is not valid JSON or a required field is missing or mistyped.
+ * @throws {ReplayError} When the text is not valid JSON or a required field is missing or mistyped.
  */
 export function parseState(json: string, file = ""): State {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw new StateError(_jsonErrorLine(json, error), file);
+    throw new ReplayError("state", _jsonErrorLine(json, error), { path: file });
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new StateError("state must be a JSON object", file);
+    throw new ReplayError("state", "state must be a JSON object", { path: file });
   }
   const o = raw as Record<string, unknown>;
   const bad = (field: string, wanted: string) =>
-    new StateError(`field "${field}" must be ${wanted}`, file);
+    new ReplayError("state", `field "${field}" must be ${wanted}`, { path: file });
   if (typeof o.scenario_path !== "string") throw bad("scenario_path", "a string");
   if (typeof o.scenario_hash !== "string") throw bad("scenario_hash", "a string");
   if (!_isInt(o.current_step) || o.current_step < 0) {
@@ -84,9 +84,10 @@ export function parseState(json: string, file = ""): State {
     stepCounts = o.step_counts as number[];
   }
   if (stepCounts.length !== o.total_steps) {
-    throw new StateError(
+    throw new ReplayError(
+      "state",
       `step_counts has ${stepCounts.length} entries but total_steps is ${o.total_steps}`,
-      file,
+      { path: file },
     );
   }
   if (o.current_step > o.total_steps) throw bad("current_step", "at most total_steps");

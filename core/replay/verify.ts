@@ -5,23 +5,25 @@
  * @module
  */
 
+import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
 import type {
   Scenario,
   State,
   Step,
+  VerifyError,
   VerifyResult,
   VerifyStep,
   VerifyUnexpected,
 } from "../types.ts";
 
 /** The `error` of a result built without a state (VERIFY-8). */
-export const NO_STATE_ERROR = "no state found";
+const NO_STATE: VerifyError = { kind: "no-state", message: "no state found" };
 
 /** The `error` of a result whose state has another number of steps (VERIFY-9). */
-export const SCENARIO_CHANGED_ERROR = "scenario changed since the session started";
-
-/** How many unexpected calls a result retains (STATE-5). */
-const RETAINED_UNEXPECTED = 20;
+const SCENARIO_CHANGED: VerifyError = {
+  kind: "scenario-changed",
+  message: "scenario changed since the session started",
+};
 
 /** Options of {@linkcode verifyState}. */
 export interface VerifyStateOptions {
@@ -72,7 +74,7 @@ export function stepLabel(step: Step): string {
  * const result = verifyState(scenario, state, {});
  * assert.equal(result.passed, false);
  * assert.equal(result.steps[0]?.label, "git fetch");
- * assert.equal(verifyState(scenario, undefined, {}).error, "no state found");
+ * assert.equal(verifyState(scenario, undefined, {}).error?.kind, "no-state");
  * ```
  *
  * @param scenario The scenario being replayed.
@@ -87,9 +89,9 @@ export function verifyState(
 ): VerifyResult {
   const session = opts.session === undefined || opts.session === "" ? "default" : opts.session;
   const name = scenario.meta.name;
-  if (state === undefined) return errorResult(name, session, NO_STATE_ERROR);
+  if (state === undefined) return errorResult(name, session, NO_STATE);
   if (state.totalSteps !== scenario.steps.length) {
-    return errorResult(name, session, SCENARIO_CHANGED_ERROR);
+    return errorResult(name, session, SCENARIO_CHANGED);
   }
 
   const steps: VerifyStep[] = scenario.steps.map((step, i) => {
@@ -111,7 +113,7 @@ export function verifyState(
     };
   });
   const unexpectedCalls: VerifyUnexpected[] = state.unexpectedCalls
-    .slice(0, RETAINED_UNEXPECTED)
+    .slice(0, MAX_UNEXPECTED_CALLS)
     .map((call) => ({
       argv: call.argv,
       reason: call.reason,
@@ -131,7 +133,7 @@ export function verifyState(
   };
 }
 
-function errorResult(scenario: string, session: string, error: string): VerifyResult {
+function errorResult(scenario: string, session: string, error: VerifyError): VerifyResult {
   return {
     scenario,
     session,

@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { VerifyStep } from "../types.ts";
-import { NO_STATE_ERROR } from "../replay/verify.ts";
+import type { VerifyError, VerifyStep } from "../types.ts";
 
 /** `step[<index>]: <argv label>`, prefixed `[group:<name>] ` for group members (VERIFY-7). */
 export function stepTestName(step: VerifyStep): string {
@@ -28,6 +27,6 @@ export function isSkippedStep(step: VerifyStep): boolean {
 }
 
 /** The text of an error result's body: the no-state error gets its longer wording (VERIFY-8). */
-export function errorDescription(error: string): string {
-  return error === NO_STATE_ERROR ? "no state file found for this session" : error;
+export function errorDescription(error: VerifyError): string {
+  return error.kind === "no-state" ? "no state file found for this session" : error.message;
 }

@@ -13,7 +13,7 @@ export const ARGV_DISPLAY_LIMIT = 12;
  *
  * @example Usage
  * ```ts
- * import { formatArgv } from "@x/cli-replay";
+ * import { formatArgv } from "./argv_display.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(formatArgv(["kubectl", "get", "pods"]), '["kubectl", "get", "pods"]');

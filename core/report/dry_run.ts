@@ -159,7 +159,7 @@ function _captureIds(step: Scenario["steps"][number]): string[] {
  *
  * @example Usage
  * ```ts
- * import { buildDryRunReport, renderDryRun } from "@x/cli-replay";
+ * import { buildDryRunReport, renderDryRun } from "./dry_run.ts";
  * import assert from "node:assert/strict";
  *
  * const text = (template: string) => ({ kind: "text" as const, template });

@@ -86,7 +86,7 @@ export function renderGitHub(r: VerifyResult, opts: GitHubOptions = {}): string 
     out.push(
       command(
         "error",
-        { file, title: `cli-replay: ${r.error}` },
+        { file, title: `cli-replay: ${r.error.message}` },
         `${scenario}: ${errorDescription(r.error)}`,
       ),
     );

@@ -19,7 +19,7 @@ import type { VerifyResult } from "../types.ts";
  *
  * const json = renderVerifyJson({
  *   scenario: "deploy-app", session: "default", passed: false, totalSteps: 0,
- *   consumedSteps: 0, error: "no state found", steps: [], unexpectedCalls: [],
+ *   consumedSteps: 0, error: { kind: "no-state", message: "no state found" }, steps: [], unexpectedCalls: [],
  *   unexpectedCount: 0,
  * });
  * assert.equal(
@@ -40,7 +40,7 @@ export function renderVerifyJson(r: VerifyResult): string {
     passed: r.passed,
     total_steps: r.totalSteps,
     consumed_steps: r.consumedSteps,
-    ...(r.error === undefined ? {} : { error: r.error }),
+    ...(r.error === undefined ? {} : { error: r.error.message }),
     steps: r.steps.map((s) => ({
       index: s.index,
       label: s.label,

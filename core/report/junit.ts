@@ -61,7 +61,7 @@ export function renderJUnit(r: VerifyResult, opts: JUnitOptions): string {
     const body = errorDescription(r.error);
     cases.push(
       `    <testcase name="state" classname="${classname}" time="0.000">`,
-      `      <error message="${escapeAttribute(r.error)}" type="StateError">${
+      `      <error message="${escapeAttribute(r.error.message)}" type="StateError">${
         escapeText(body)
       }</error>`,
       `    </testcase>`,

@@ -80,7 +80,7 @@ export interface TapOptions {
  *
  * const tap = renderTap({
  *   scenario: "demo", session: "default", passed: false, totalSteps: 0, consumedSteps: 0,
- *   error: "no state found", steps: [], unexpectedCalls: [], unexpectedCount: 0,
+ *   error: { kind: "no-state", message: "no state found" }, steps: [], unexpectedCalls: [], unexpectedCount: 0,
  * });
  * assert.equal(tap, [
  *   "TAP version 14",
@@ -108,7 +108,7 @@ export function renderTap(r: VerifyResult, opts: TapOptions = {}): string {
       `message: ${yamlString(errorDescription(r.error))}`,
       "severity: fail",
       "data:",
-      `  error: ${yamlString(r.error)}`,
+      `  error: ${yamlString(r.error.message)}`,
       ...at(opts.file, undefined),
     ]));
   } else {

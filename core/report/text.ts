@@ -7,7 +7,6 @@
 
 import { formatArgv } from "./argv_display.ts";
 import type { VerifyResult, VerifyStep, VerifyUnexpected } from "../types.ts";
-import { NO_STATE_ERROR, SCENARIO_CHANGED_ERROR } from "../replay/verify.ts";
 
 /** Labels longer than this are cut (VERIFY-5). */
 const LABEL_LIMIT = 60;
@@ -84,13 +83,15 @@ export function formatUnexpectedReason(call: VerifyUnexpected): string {
 export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}): string {
   const scenarioArg = opts.scenarioArg ?? "<scenario>";
   if (r.error !== undefined) {
-    if (r.error === SCENARIO_CHANGED_ERROR) {
+    if (r.error.kind === "scenario-changed") {
       return lines([
-        `cli-replay: ${SCENARIO_CHANGED_ERROR} for "${r.scenario}"`,
+        `cli-replay: ${r.error.message} for "${r.scenario}"`,
         `  run 'cli-replay clean ${scenarioArg}' and start a new session`,
       ]);
     }
-    if (r.error !== NO_STATE_ERROR) return lines([`cli-replay: ${r.error} for "${r.scenario}"`]);
+    if (r.error.kind !== "no-state") {
+      return lines([`cli-replay: ${r.error.message} for "${r.scenario}"`]);
+    }
     return lines([
       `cli-replay: no state found for "${r.scenario}"`,
       `  run 'cli-replay run ${scenarioArg}' first`,

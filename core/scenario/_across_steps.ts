@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { letterCaseTwins } from "../lang/command_name.ts";
 import { parseTemplate, templateCaptureIds } from "../lang/template.ts";
 import { captureRefs, classifyPatternElement, regexGroupNames } from "../lang/argv_pattern.ts";
 import type { ForbidRule, Step } from "../types.ts";
@@ -21,18 +22,16 @@ export function checkCommandNames(
   steps: readonly (Step | ForbidRule)[],
   ctx: ParseContext,
 ): void {
-  const seen = new Map<string, string>();
+  const twin = letterCaseTwins();
   for (const step of steps) {
     const cmd = step.argv[0]!;
-    const lower = cmd.toLowerCase();
-    const prior = seen.get(lower);
-    if (prior !== undefined && prior !== cmd) {
+    const prior = twin(cmd);
+    if (prior !== undefined) {
       ctx.error(
         "respond" in step ? `${step.yamlPath}.match.argv[0]` : `${step.yamlPath}.argv[0]`,
         `command names "${prior}" and "${cmd}" differ only in letter case (their shims would collide)`,
       );
     }
-    if (prior === undefined) seen.set(lower, cmd);
   }
 }
 

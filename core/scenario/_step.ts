@@ -5,13 +5,15 @@
  *
  * @module
  */
+import { commandNameProblem } from "../lang/command_name.ts";
+import { DEFAULT_MAX_DELAY_MS, MAX_STDIN_BYTES } from "../limits.ts";
 import {
   classifyPatternElement,
   compileRegexPattern,
   regexGroupNames,
 } from "../lang/argv_pattern.ts";
 import { parseDuration } from "../lang/duration.ts";
-import { parseTemplate, templateVarNames } from "../lang/template.ts";
+import { parseTemplate, undeclaredVariables } from "../lang/template.ts";
 import { parseCaptureSource } from "../replay/captures.ts";
 import type { CaptureFrom, Content, JsonValue, Respond, StdinExpectation, Step } from "../types.ts";
 import type { LeafStepDocument, RespondDocument } from "./schema.ts";
@@ -19,11 +21,6 @@ import type { ParseContext } from "./_context.ts";
 import type { StepDraft } from "./_layout.ts";
 import { IDENTIFIER } from "./_meta.ts";
 import type { FileReference, SourcePosition } from "./types.ts";
-
-/** Largest `match.stdin` accepted (STDIN-4). */
-export const MAX_STDIN_BYTES = 1024 * 1024;
-/** Default `--max-delay` in milliseconds (RUN-12). */
-export const DEFAULT_MAX_DELAY_MS = 5 * 60 * 1000;
 
 const SHELL_BUILTINS = new Set([
   "echo",
@@ -130,10 +127,7 @@ function _checkCaptureId(
 
 /** Checks a faked command name (SCN-13) and warns about shell builtins. */
 export function checkCommandName(cmd: string, p: string, ctx: ParseContext): void {
-  // deno-lint-ignore no-control-regex
-  const badName = cmd === "" || cmd === "." || cmd === ".." || /[\/\x00-\x1f\x7f]/.test(cmd) ||
-    cmd.includes("{{") || new TextEncoder().encode(cmd).length > 255;
-  if (badName) {
+  if (commandNameProblem(cmd) !== undefined) {
     ctx.error(
       p,
       `must be a plain command name (no "/", no template), got ${JSON.stringify(cmd)}`,
@@ -212,12 +206,11 @@ function _readEnv(
   const env: Record<string, string | null> = {};
   for (const [name, value] of Object.entries(written)) {
     const vp = `${p}.${name}`;
-    // deno-lint-ignore no-control-regex
-    if (name === "" || /[=\x00]/.test(name)) {
+    if (!IDENTIFIER.test(name)) {
       scope.ctx.errorAt(
         scope.ctx.keyAt(vp),
         vp,
-        `invalid environment variable name ${JSON.stringify(name)}`,
+        `environment variable name ${JSON.stringify(name)} must match [A-Za-z_][A-Za-z0-9_]*`,
       );
       continue;
     }
@@ -404,9 +397,5 @@ function _checkTemplate(
     return;
   }
   if (declared === undefined) return;
-  for (const name of templateVarNames(parsed.parts)) {
-    if (!declared.has(name)) {
-      ctx.error(path, `template references undefined variable "${name}" (declare it in meta.vars)`);
-    }
-  }
+  for (const message of undeclaredVariables(parsed.parts, declared)) ctx.error(path, message);
 }

@@ -35,7 +35,7 @@ import { checkCaptureReferences, checkCommandNames } from "./_across_steps.ts";
 import type { FileReference, SourcePosition } from "./types.ts";
 
 export type { FileReference, SourcePosition } from "./types.ts";
-export { DEFAULT_MAX_DELAY_MS, MAX_STDIN_BYTES } from "./_step.ts";
+export { DEFAULT_MAX_DELAY_MS, MAX_STDIN_BYTES } from "../limits.ts";
 
 /** The result of {@linkcode parseScenario}. */
 export type ParseResult =

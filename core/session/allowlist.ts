@@ -24,7 +24,7 @@ export interface AllowlistViolation {
  *
  * @example Usage
  * ```ts
- * import { effectiveAllowlist } from "@x/cli-replay";
+ * import { effectiveAllowlist } from "./allowlist.ts";
  * import assert from "node:assert/strict";
  *
  * assert.equal(effectiveAllowlist([], []), undefined);

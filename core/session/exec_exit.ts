@@ -25,26 +25,20 @@ export type ExecEvent =
   | "exited"
   | "verify-ok"
   | "verify-fail"
-  | "error"
   | "cleanup";
 
 const TRANSITIONS: Record<ExecPhase, Partial<Record<ExecEvent, ExecPhase>>> = {
-  "created": {
-    "setup-ok": "ready",
-    "setup-failed": "cleaned",
-    "signal": "cleaned",
-    "error": "cleaned",
-  },
+  "created": { "setup-ok": "ready", "setup-failed": "cleaned", "cleanup": "cleaned" },
   "ready": {
     "spawned": "running",
     "spawn-failed": "cleaned",
     "signal": "cleaned",
-    "error": "cleaned",
+    "cleanup": "cleaned",
   },
-  "running": { "exited": "exited", "signal": "running", "error": "cleaned" },
-  "exited": { "verify-ok": "verified-ok", "verify-fail": "verified-fail", "error": "cleaned" },
-  "verified-ok": { "cleanup": "cleaned", "error": "cleaned" },
-  "verified-fail": { "cleanup": "cleaned", "error": "cleaned" },
+  "running": { "exited": "exited", "cleanup": "cleaned" },
+  "exited": { "verify-ok": "verified-ok", "verify-fail": "verified-fail", "cleanup": "cleaned" },
+  "verified-ok": { "cleanup": "cleaned" },
+  "verified-fail": { "cleanup": "cleaned" },
   "cleaned": {},
 };
 
@@ -55,7 +49,7 @@ const TRANSITIONS: Record<ExecPhase, Partial<Record<ExecEvent, ExecPhase>>> = {
  *
  * @example Usage
  * ```ts
- * import { nextExecPhase } from "@x/cli-replay";
+ * import { nextExecPhase } from "./exec_exit.ts";
  * import assert from "node:assert/strict";
  * assert.equal(nextExecPhase("ready", "spawned"), "running");
  * assert.equal(nextExecPhase("ready", "signal"), "cleaned");
@@ -91,7 +85,7 @@ export interface ExecFacts {
  *
  * @example Usage
  * ```ts
- * import { decideExecExitCode } from "@x/cli-replay";
+ * import { decideExecExitCode } from "./exec_exit.ts";
  * import assert from "node:assert/strict";
  * assert.equal(decideExecExitCode({ childCode: 42, verified: true }), 42);
  * assert.equal(decideExecExitCode({ childCode: 0, verified: false }), 1);

@@ -10,7 +10,7 @@
  *
  * @example Usage
  * ```ts
- * import { quotePosix } from "@x/cli-replay";
+ * import { quotePosix } from "./shell.ts";
  * import assert from "node:assert/strict";
  * assert.equal(quotePosix("it's"), "'it'\\''s'");
  * ```
@@ -51,7 +51,7 @@ export interface ShimOptions {
  *
  * @example Usage
  * ```ts
- * import { renderShim } from "@x/cli-replay";
+ * import { renderShim } from "./shell.ts";
  * import assert from "node:assert/strict";
  * const text = renderShim({
  *   command: "kubectl", selfCommand: ["/bin/cli-replay"],
@@ -103,7 +103,7 @@ export interface ShellSetupOptions {
  *
  * @example Usage
  * ```ts
- * import { emitShellSetup } from "@x/cli-replay";
+ * import { emitShellSetup } from "./shell.ts";
  * import assert from "node:assert/strict";
  * const text = emitShellSetup({
  *   shell: "posix", sessionId: "0123456789abcdef", scenarioPath: "/p/s.yaml",

@@ -6,18 +6,13 @@
  *
  * @module
  */
+import { dirnameOf } from "../path.ts";
 
 /** Name of the state directory beside a scenario. */
 export const STATE_DIR_NAME = ".cli-replay";
 
 /** The environment variable that chooses the state directory explicitly. */
 export const STATE_DIR_ENV = "CLI_REPLAY_STATE_DIR";
-
-/** The directory part of an absolute path. */
-function _dirOf(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? "/" : path.slice(0, i);
-}
 
 /**
  * `<scenario dir>/.cli-replay`.
@@ -26,7 +21,7 @@ function _dirOf(path: string): string {
  * @returns The state directory beside it.
  */
 export function primaryStateDir(scenarioPath: string): string {
-  const dir = _dirOf(scenarioPath);
+  const dir = dirnameOf(scenarioPath);
   return dir === "/" ? `/${STATE_DIR_NAME}` : `${dir}/${STATE_DIR_NAME}`;
 }
 

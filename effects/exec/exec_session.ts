@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concatBytes } from "../../core/bytes.ts";
 import type { VerifyResult } from "../../core/types.ts";
 import {
   decideExecExitCode,
@@ -14,7 +15,6 @@ import {
 } from "../../core/session/exec_exit.ts";
 import { verifyState } from "../../core/replay/verify.ts";
 import { ENV } from "../../core/env.ts";
-import { StateError } from "../../core/errors.ts";
 import type { LoadedScenario } from "../scenario/file.ts";
 import {
   removeSession,
@@ -23,9 +23,7 @@ import {
   setupSession,
 } from "../session/setup.ts";
 import { readState } from "../session/state_store.ts";
-
-/** Signals that `exec` forwards to the child's process group (EXEC-5). */
-export const FORWARDED_SIGNALS: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+import { canListen, hostSessionServer, type SessionServer } from "../server/session_server.ts";
 
 /** Options of {@linkcode ExecSession}. */
 export interface ExecSessionOptions extends SetupOptions {
@@ -100,13 +98,7 @@ function _collect(stream: ReadableStream<Uint8Array>): {
         chunks.push(value);
       }
     } catch { /* cancelled or broken pipe: keep what was read */ }
-    const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-    }
-    return all;
+    return concatBytes(chunks);
   })();
   return { bytes, cancel: () => void reader.cancel().catch(() => {}) };
 }
@@ -132,6 +124,7 @@ export class ExecSession {
   /** The child once spawned. */
   child: Deno.ChildProcess | undefined;
   #cleaned = false;
+  #server: SessionServer | undefined;
   #pendingSignal: Deno.Signal | undefined;
   readonly #loaded: LoadedScenario;
   readonly #command: readonly string[];
@@ -160,7 +153,8 @@ export class ExecSession {
   /** Setup: creates the session (RUN-1 steps 2–8). Cleans up and rethrows on failure. */
   async setup(): Promise<ReplaySession> {
     try {
-      this.session = await setupSession(this.#loaded, this.#options);
+      this.session = await setupSession(this.#loaded, { ...this.#options, server: canListen() });
+      this.#server = await hostSessionServer(this.session); // SRV-1: lives as long as the session
       this.phase = nextExecPhase(this.phase, "setup-ok");
       return this.session;
     } catch (error) {
@@ -278,7 +272,7 @@ export class ExecSession {
       if (startError !== undefined) {
         verification = {
           ...verifyState(this.#loaded.scenario, undefined, { session: sessionName }),
-          error: "child command could not be started",
+          error: { kind: "not-started", message: "child command could not be started" },
         };
       } else {
         try {
@@ -286,7 +280,7 @@ export class ExecSession {
           verification = verifyState(this.#loaded.scenario, state, { session: sessionName });
         } catch (error) {
           stateWarning = `could not read state for verification: ${
-            error instanceof StateError || error instanceof Error ? error.message : String(error)
+            error instanceof Error ? error.message : String(error)
           }`;
           verification = verifyState(this.#loaded.scenario, undefined, { session: sessionName });
         }
@@ -340,7 +334,8 @@ export class ExecSession {
     if (this.child !== undefined && this.phase === "running") {
       this.forward("SIGKILL");
     }
+    await this.#server?.close();
     if (this.session !== undefined) await removeSession(this.session.files);
-    this.phase = "cleaned";
+    this.phase = nextExecPhase(this.phase, "cleanup");
   }
 }

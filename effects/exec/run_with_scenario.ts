@@ -4,20 +4,13 @@
  *
  * @module
  */
+import { scenarioFile, type ScenarioSource } from "../scenario/source.ts";
+import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { VerifyResult } from "../../core/types.ts";
 import { renderVerifyText } from "../../core/report/text.ts";
 import { parseDuration } from "../../core/lang/duration.ts";
 import { readScenarioFile } from "../scenario/file.ts";
 import { ExecSession } from "./exec_session.ts";
-import { newSessionId } from "../session/files.ts";
-
-/** A scenario given by path, `file:` URL, or inline YAML. */
-export type ScenarioSource = string | URL | {
-  /** The scenario's YAML text. */
-  yaml: string;
-  /** Directory to set the session up in (and to resolve `stdout_file` against). @default {a private temp dir} */
-  dir?: string;
-};
 
 /** Options of {@linkcode runWithScenario}. */
 export interface RunWithScenarioOptions {
@@ -96,7 +89,7 @@ const decoder = new TextDecoder();
  * @param command The child command and its arguments.
  * @param opts Child and session options.
  * @returns The run's exit code, output and verification.
- * @throws {ScenarioError} When the scenario is invalid or unreadable.
+ * @throws {ReplayError} When the scenario is invalid or unreadable.
  * @throws {Error} When setup fails (allowlist, unsafe state directory), or with the abort reason.
  */
 export async function runWithScenario(
@@ -106,19 +99,7 @@ export async function runWithScenario(
 ): Promise<ReplayRun> {
   if (command.length === 0) throw new TypeError("Cannot run an empty command");
   opts.signal?.throwIfAborted();
-  let file: string;
-  let cleanupInline: (() => Promise<void>) | undefined;
-  if (typeof scenario === "string") file = scenario;
-  else if (scenario instanceof URL) file = decodeURIComponent(scenario.pathname);
-  else {
-    const dir = scenario.dir ?? await Deno.makeTempDir({ prefix: "cli-replay-inline-" });
-    file = `${dir}/.cli-replay-inline-${newSessionId()}.yaml`;
-    await Deno.writeTextFile(file, scenario.yaml, { mode: 0o600 });
-    const created = scenario.dir === undefined;
-    cleanupInline = async () => {
-      await Deno.remove(created ? dir : file, { recursive: created }).catch(() => {});
-    };
-  }
+  const { file, remove: cleanupInline } = await scenarioFile(scenario);
   let session: ExecSession | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
@@ -130,12 +111,12 @@ export async function runWithScenario(
   const onAbort = () => kill();
   try {
     const loaded = await readScenarioFile(file);
-    const maxDelay = opts.maxDelay ?? "5m";
+    const maxDelay = opts.maxDelay ?? DEFAULT_MAX_DELAY;
     const stdin = opts.stdin ?? "null";
     session = new ExecSession(loaded, command, {
       allowedCommands: opts.allowedCommands ?? [],
       maxDelay,
-      maxDelayMs: parseDuration(maxDelay) ?? 5 * 60 * 1000,
+      maxDelayMs: parseDuration(maxDelay) ?? DEFAULT_MAX_DELAY_MS,
       ...(opts.env !== undefined ? { env: opts.env } : {}),
       ...(opts.clearEnv !== undefined ? { clearEnv: opts.clearEnv } : {}),
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
@@ -177,7 +158,7 @@ export async function runWithScenario(
     clearTimeout(killTimer);
     opts.signal?.removeEventListener("abort", onAbort);
     await session?.cleanup();
-    await cleanupInline?.();
+    await cleanupInline();
   }
 }
 

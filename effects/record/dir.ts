@@ -7,7 +7,7 @@
 
 import { renderRecordShim } from "../../core/record/recording.ts";
 import { createRecordingLog } from "./log.ts";
-import { toFsError } from "../fs_reason.ts";
+import { toFsError } from "../fs.ts";
 
 /** Advice when the recording directory cannot be created under `$TMPDIR`. */
 const TMP_HINTS = {

@@ -4,6 +4,9 @@
  *
  * @module
  */
+import { MAX_STDIN_BYTES } from "../../core/limits.ts";
+import { concatBytes } from "../../core/bytes.ts";
+import { writeAll } from "../fs.ts";
 
 /** Something bytes can be written to, like `Deno.stdout`. */
 export interface ByteSink {
@@ -12,23 +15,7 @@ export interface ByteSink {
 }
 
 /** Largest stdin recorded by a record shim (REC-5, STDIN-4). */
-export const MAX_RECORDED_STDIN = 1024 * 1024;
-
-/** Concatenates chunks into one array. */
-export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-async function _writeAll(sink: ByteSink, bytes: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < bytes.length) offset += await sink.write(bytes.subarray(offset));
-}
+export const MAX_RECORDED_STDIN: number = MAX_STDIN_BYTES;
 
 /**
  * Copies `source` to `sink` as it arrives and returns everything that was read. A sink that
@@ -48,7 +35,7 @@ export async function teeStream(
     chunks.push(chunk);
     if (!sinkOk) continue;
     try {
-      await _writeAll(sink, chunk);
+      await writeAll(sink, chunk);
     } catch {
       sinkOk = false;
     }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { writeAll } from "../fs.ts";
 import {
   encodeRecordingLine,
   parseRecordingLog,
@@ -44,8 +45,7 @@ export async function appendRecordedCall(logPath: string, call: RecordedCall): P
   });
   await lock.lock(true);
   using log = await Deno.open(logPath, { append: true, create: true, mode: 0o600 });
-  let offset = 0;
-  while (offset < line.length) offset += await log.write(line.subarray(offset));
+  await writeAll(log, line);
 }
 
 /**

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { ReplayError } from "../../core/errors.ts";
 import type { RecordedCall } from "../../core/record/recording.ts";
 import { createRecordDir } from "./dir.ts";
 import { teeStream } from "./io.ts";
@@ -22,26 +23,14 @@ export interface RecordSessionResult {
   exitCode: number;
 }
 
-/** The recorded command could not be started (REC-10: exit 1, nothing written). */
-export class RecordStartError extends Error {
-  /** Always `"RecordStartError"`. */
-  override readonly name = "RecordStartError";
-  /** The command as given. */
-  readonly command: string;
-  /**
-   * Creates the error; its message is `cannot run "<command>": <reason>`.
-   *
-   * @param command The command as given.
-   * @param reason Why it could not be started.
-   * @param options Standard error options (`cause`).
-   */
-  constructor(command: string, reason: string, options?: ErrorOptions) {
-    super(`cannot run ${JSON.stringify(command)}: ${reason}`, options);
-    this.command = command;
-  }
+/** The error for a command that could not be started (REC-10: exit 1, nothing written). */
+function _cannotRun(command: string, reason: string, options?: ErrorOptions): ReplayError {
+  return new ReplayError("record", `cannot run ${JSON.stringify(command)}: ${reason}`, {
+    ...(options?.cause === undefined ? {} : { cause: options.cause }),
+  });
 }
 
-/** Resolves and spawns `argv`, turning start failures into {@linkcode RecordStartError}. */
+/** Resolves and spawns `argv`, turning start failures into a `record` {@linkcode ReplayError}. */
 async function _spawn(
   argv: readonly string[],
   options: Omit<Deno.CommandOptions, "args">,
@@ -55,12 +44,12 @@ async function _spawn(
       const info = await Deno.stat(name).catch(() => undefined);
       if (info !== undefined) reason = info.isFile ? "permission denied" : "not a regular file";
     }
-    throw new RecordStartError(name, reason);
+    throw _cannotRun(name, reason);
   }
   try {
     return new Deno.Command(file, { ...options, args: argv.slice(1) }).spawn();
   } catch (error) {
-    throw new RecordStartError(name, error instanceof Error ? error.message : String(error), {
+    throw _cannotRun(name, error instanceof Error ? error.message : String(error), {
       cause: error,
     });
   }
@@ -79,7 +68,7 @@ function _baseName(command: string): string {
  *
  * @param argv The command and its arguments.
  * @returns One call, with `argv[0]` reduced to its base name.
- * @throws {RecordStartError} When the command cannot be started.
+ * @throws {ReplayError} When the command cannot be started.
  */
 export async function recordDirect(argv: readonly string[]): Promise<RecordSessionResult> {
   using signals = forwardSignals();
@@ -110,7 +99,7 @@ export async function recordDirect(argv: readonly string[]): Promise<RecordSessi
  * @param argv The command and its arguments.
  * @param commands The commands to record (plain names, SCN-13).
  * @returns The logged calls and the command's exit code.
- * @throws {RecordStartError} When the command cannot be started.
+ * @throws {ReplayError} When the command cannot be started.
  */
 export async function recordWithShims(
   argv: readonly string[],

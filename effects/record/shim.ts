@@ -10,7 +10,7 @@ import { type PumpResult, pumpStdin, teeStream } from "./io.ts";
 import { appendRecordedCall } from "./log.ts";
 import { findExecutable } from "./lookup.ts";
 import { forwardSignals } from "../signals.ts";
-import { toFsError } from "../fs_reason.ts";
+import { toFsError } from "../fs.ts";
 
 /** Options of {@linkcode execRecordShim}. */
 export interface RecordShimCallOptions {

@@ -15,12 +15,12 @@
  */
 import { COMPILED_FORMAT, decodeCompiled, encodeCompiled } from "../../core/scenario/compiled.ts";
 import { VERSION } from "../../core/version.ts";
-import { ScenarioError } from "../../core/errors.ts";
+import { ReplayError } from "../../core/errors.ts";
 import type { Diagnostic } from "../../core/types.ts";
 import type { SourcePosition } from "../../core/scenario/types.ts";
 import type { LoadedScenario } from "./file.ts";
 import { writeFileAtomicSync } from "../fs.ts";
-import { fsReason } from "../fs_reason.ts";
+import { fsReason } from "../fs.ts";
 import { absolutePath, sha256Hex } from "../session/files.ts";
 
 /** A referenced file as it was when the entry was written. */
@@ -92,7 +92,7 @@ function _refsUnchanged(refs: readonly _Ref[]): boolean {
  * @param file The path as the user gave it.
  * @param options Where the cache is.
  * @returns The loaded scenario.
- * @throws {ScenarioError} When the file cannot be read or is invalid (never cached).
+ * @throws {ReplayError} When the file cannot be read or is invalid (never cached).
  */
 export async function readScenarioCached(
   file: string,
@@ -104,7 +104,7 @@ export async function readScenarioCached(
   try {
     ({ info, bytes } = _readScenarioBytes(absPath));
   } catch (error) {
-    throw new ScenarioError(`cannot read scenario "${file}": ${fsReason(error)}`);
+    throw new ReplayError("scenario", `cannot read scenario "${file}": ${fsReason(error)}`);
   }
   const chosen = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir ?? undefined;
   const dir = info.isFile ? chosen : undefined;

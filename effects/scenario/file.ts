@@ -6,11 +6,11 @@
  * @module
  */
 import { type ParseResult, parseScenario, type SourcePosition } from "../../core/scenario/parse.ts";
-import { ScenarioError } from "../../core/errors.ts";
+import { ReplayError } from "../../core/errors.ts";
 import type { Diagnostic, Scenario } from "../../core/types.ts";
-import { parseTemplate, templateVarNames } from "../../core/lang/template.ts";
+import { parseTemplate, undeclaredVariables } from "../../core/lang/template.ts";
 import { absolutePath, dirnameOf, sha256Hex } from "../session/files.ts";
-import { fsReason } from "../fs_reason.ts";
+import { fsReason } from "../fs.ts";
 
 /** A scenario read from disk and validated. */
 export interface LoadedScenario {
@@ -79,15 +79,8 @@ export async function checkScenarioText(
       continue;
     }
     if (vars === undefined) continue;
-    for (const name of templateVarNames(template.parts)) {
-      if (!(name in vars)) {
-        diagnostics.push({
-          ...at,
-          message:
-            `"${ref.path}": template references undefined variable "${name}" (declare it in meta.vars)`,
-          severity: "error",
-        });
-      }
+    for (const message of undeclaredVariables(template.parts, new Set(Object.keys(vars)))) {
+      diagnostics.push({ ...at, message: `"${ref.path}": ${message}`, severity: "error" });
     }
   }
   if (!parsed.ok) {
@@ -105,7 +98,7 @@ export async function checkScenarioText(
  *
  * @param file The path as the user gave it.
  * @returns The loaded scenario.
- * @throws {ScenarioError} When the file cannot be read or is invalid.
+ * @throws {ReplayError} When the file cannot be read or is invalid.
  */
 export async function readScenarioFile(file: string): Promise<LoadedScenario> {
   const absPath = absolutePath(file);
@@ -116,19 +109,20 @@ export async function readScenarioFile(file: string): Promise<LoadedScenario> {
     if (info.isDirectory) throw new Deno.errors.IsADirectory("is a directory");
     bytes = await Deno.readFile(absPath);
   } catch (error) {
-    throw new ScenarioError(`cannot read scenario "${file}": ${fsReason(error)}`);
+    throw new ReplayError("scenario", `cannot read scenario "${file}": ${fsReason(error)}`);
   }
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new ScenarioError(`cannot read scenario "${file}": not valid UTF-8`);
+    throw new ReplayError("scenario", `cannot read scenario "${file}": not valid UTF-8`);
   }
   const checked = await checkScenarioText(text, file, absPath);
   if (!checked.ok) {
-    throw new ScenarioError(
+    throw new ReplayError(
+      "scenario",
       `scenario "${file}" is invalid (${checked.diagnostics.length} error(s))`,
-      checked.diagnostics,
+      { diagnostics: checked.diagnostics },
     );
   }
   return {
@@ -159,7 +153,7 @@ export async function readScenarioFile(file: string): Promise<LoadedScenario> {
  *
  * @param path A path or `file:` URL.
  * @returns The validated scenario.
- * @throws {ScenarioError} When the file cannot be read or is invalid.
+ * @throws {ReplayError} When the file cannot be read or is invalid.
  */
 export async function loadScenario(path: string | URL): Promise<Scenario> {
   const file = path instanceof URL ? decodeURIComponent(path.pathname) : path;

@@ -8,7 +8,7 @@ import { effectiveAllowlist, findAllowlistViolations } from "../../core/session/
 import { checkScenarioText } from "./file.ts";
 import { parseScenario } from "../../core/scenario/parse.ts";
 import { absolutePath } from "../session/files.ts";
-import { fsReason } from "../fs_reason.ts";
+import { fsReason } from "../fs.ts";
 
 /** The validation outcome of one file. */
 export interface ValidationReport {

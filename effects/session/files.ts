@@ -3,25 +3,15 @@
  *
  * @module
  */
+import { dirnameOf, resolvePath } from "../../core/path.ts";
 import { primaryStateDir } from "../../core/session/state_dir_choice.ts";
 
 /** Makes a path absolute lexically against `cwd` (`.`/`..` removed, links not resolved). */
 export function absolutePath(path: string, cwd: string = Deno.cwd()): string {
-  const joined = path.startsWith("/") ? path : `${cwd}/${path}`;
-  const out: string[] = [];
-  for (const part of joined.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return "/" + out.join("/");
+  return resolvePath(path, cwd);
 }
 
-/** The directory part of an absolute path. */
-export function dirnameOf(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? "/" : path.slice(0, i);
-}
+export { dirnameOf };
 
 /** Lowercase hex SHA-256 of bytes or UTF-8 text. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {

@@ -5,25 +5,26 @@
  *
  * @module
  */
+import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { Scenario } from "../../core/types.ts";
 import { newState } from "../../core/replay/engine.ts";
-import { renderShim } from "../../core/session/shell.ts";
 import {
   effectiveAllowlist,
   findAllowlistViolations,
   renderAllowlistViolation,
 } from "../../core/session/allowlist.ts";
 import { formatDiagnostic } from "../../core/scenario/format.ts";
-import { CliError } from "../../cli/errors.ts";
+import { ReplayError } from "../../core/errors.ts";
 import type { LoadedScenario } from "../scenario/file.ts";
 import { newSessionId, type SessionFiles, sessionFiles } from "./files.ts";
 import { STATE_DIR_HINTS } from "./state_dir.ts";
 import { prepareStateDir, readStateLocationEnv, type StateLocationEnv } from "./state_location.ts";
-import { toFsError } from "../fs_reason.ts";
+import { toFsError } from "../fs.ts";
 import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "../scenario/compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
+import { planShims } from "../server/shim_plan.ts";
 
 /** Options of {@linkcode setupSession}. */
 export interface SetupOptions {
@@ -39,6 +40,11 @@ export interface SetupOptions {
   now?: Date;
   /** Where session files may go. @default {readStateLocationEnv()} */
   locationEnv?: StateLocationEnv;
+  /**
+   * Whether the caller will host a session server: the shims are then bash shims with a
+   * secret (SRV-2), unless bash is missing or `CLI_REPLAY_SERVER=0`. @default {false}
+   */
+  server?: boolean;
 }
 
 /** A session that was set up. */
@@ -51,6 +57,8 @@ export interface ReplaySession {
   readonly sessionId: string;
   /** The self command embedded in shims and the cleanup trap. */
   readonly selfCommand: readonly string[];
+  /** The secret of the session server the shims ask (SRV-5); undefined: `/bin/sh` shims. */
+  readonly secret?: string | undefined;
 }
 
 /** Parses `--allowed-commands`: comma-separated, trimmed, empty items dropped. */
@@ -62,11 +70,11 @@ export function parseCommandList(value: string | undefined): string[] {
 /**
  * Checks delays against `--max-delay` and the allowlist (RUN-1 step 4, RUN-12, SEC-2).
  *
- * @throws {CliError} With every violation.
+ * @throws {ReplayError} With every violation.
  */
 export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions): void {
   const scenario = loaded.scenario;
-  const cap = options.maxDelayMs ?? 5 * 60 * 1000;
+  const cap = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const problems: string[] = [];
   if (cap > 0) {
     for (const step of scenario.steps) {
@@ -80,7 +88,9 @@ export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions)
               line: pos?.line ?? 0,
               column: pos?.column ?? 0,
               path,
-              message: `${step.respond.delay} exceeds --max-delay ${options.maxDelay ?? "5m"}`,
+              message: `${step.respond.delay} exceeds --max-delay ${
+                options.maxDelay ?? DEFAULT_MAX_DELAY
+              }`,
               severity: "error",
             })
           }`,
@@ -92,7 +102,7 @@ export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions)
   for (const v of findAllowlistViolations(scenario, allow)) {
     problems.push(renderAllowlistViolation(v, scenario, allow ?? []).trimEnd());
   }
-  if (problems.length > 0) throw new CliError(problems.join("\n"));
+  if (problems.length > 0) throw new ReplayError("session", problems.join("\n"));
 }
 
 async function _removeTree(path: string): Promise<void> {
@@ -110,8 +120,8 @@ async function _removeTree(path: string): Promise<void> {
  * @param loaded The validated scenario.
  * @param options Flags.
  * @returns The session.
- * @throws {CliError} On a rule violation.
- * @throws {FileSystemError} When the session files cannot be written (unsafe state directory,
+ * @throws {ReplayError} On a rule violation.
+ * @throws {ReplayError} When the session files cannot be written (unsafe state directory,
  * full disk, …); what was created is removed again.
  */
 export async function setupSession(
@@ -137,6 +147,15 @@ export async function setupSession(
   const sessionId = newSessionId();
   const files = await sessionFiles(loaded.absPath, sessionId, location.dir);
   const self = selfCommand({ mode: "intercept", writeDir: files.stateDir });
+  // SRV-2: bash shims with a secret when a server will answer, else /bin/sh shims.
+  const shims = planShims({
+    scenario,
+    scenarioPath: files.scenarioPath,
+    sessionId,
+    interceptDir: files.interceptDir,
+    selfCommand: self,
+    stateDir: files.stateDir,
+  }, options.server ?? false);
   let created = false;
   const step = async (action: string, path: string, work: () => unknown) => {
     try {
@@ -154,19 +173,17 @@ export async function setupSession(
     for (const command of scenario.commands) {
       const shimPath = `${files.interceptDir}/${command}`;
       await step("write shim", shimPath, async () => {
-        await Deno.writeTextFile(
-          shimPath,
-          renderShim({
-            command,
-            selfCommand: self,
-            scenarioPath: files.scenarioPath,
-            sessionId,
-            stateDir: files.stateDir,
-          }),
-          { mode: 0o700, createNew: true },
-        );
+        await Deno.writeTextFile(shimPath, shims.render(command), { mode: 0o700, createNew: true });
         await Deno.chmod(shimPath, 0o700);
       });
+    }
+    for (const [name, text] of Object.entries(shims.files)) {
+      const path = `${files.interceptDir}/${name}`;
+      await step(
+        "write shim",
+        path,
+        () => Deno.writeTextFile(path, text, { mode: 0o600, createNew: true }),
+      );
     }
     await step("write compiled scenario", files.compiled, () =>
       writeCompiled(files.compiled, {
@@ -195,6 +212,7 @@ export async function setupSession(
     files,
     sessionId,
     selfCommand: selfCommand({ mode: "full" }),
+    secret: shims.secret,
   };
 }
 

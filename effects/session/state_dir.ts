@@ -6,14 +6,15 @@
  *
  * @module
  */
+import { dirnameOf } from "../../core/path.ts";
 import {
   type DirFacts,
   judgeDir,
   type PrimaryProbe,
   STATE_DIR_ENV,
 } from "../../core/session/state_dir_choice.ts";
-import { FileSystemError } from "../../core/fs_failure.ts";
-import { fsErrorKind, fsReason, toFsError } from "../fs_reason.ts";
+import { ReplayError } from "../../core/errors.ts";
+import { fsErrorKind, fsReason, toFsError } from "../fs.ts";
 
 /** Advice when a state directory or a file in it cannot be created or written. */
 export const STATE_DIR_HINTS = {
@@ -37,8 +38,11 @@ function _currentUid(): number | null {
   return Deno.uid();
 }
 
-function _unsafe(dir: string, reason: string): FileSystemError {
-  return new FileSystemError(`unsafe state directory "${dir}": ${reason}`, dir, "unsafe");
+function _unsafe(dir: string, reason: string): ReplayError {
+  return new ReplayError("filesystem", `unsafe state directory "${dir}": ${reason}`, {
+    path: dir,
+    fsKind: "unsafe",
+  });
 }
 
 /** Throws unless an existing directory is the user's own, private, real directory. */
@@ -94,7 +98,7 @@ async function _writable(dir: string): Promise<true | string> {
  *
  * @param dir The `.cli-replay` directory.
  * @returns What core needs to choose the state directory.
- * @throws {FileSystemError} When it cannot be created for another reason than permissions
+ * @throws {ReplayError} When it cannot be created for another reason than permissions
  * (a full disk).
  */
 export async function probePrimaryStateDir(dir: string): Promise<PrimaryProbe> {
@@ -107,7 +111,7 @@ export async function probePrimaryStateDir(dir: string): Promise<PrimaryProbe> {
       else if (_cannotWrite(error)) {
         return {
           kind: "unwritable",
-          path: dir.slice(0, dir.lastIndexOf("/")) || "/",
+          path: dirnameOf(dir),
           reason: fsReason(error),
         };
       } else {throw toFsError(error, {
@@ -145,7 +149,7 @@ export async function probePrimaryStateDir(dir: string): Promise<PrimaryProbe> {
  * `--allow-write` and `--allow-sys=uid`.
  *
  * @param dir The `.cli-replay` directory.
- * @throws {FileSystemError} When it is unsafe, another user's or not writable.
+ * @throws {ReplayError} When it is unsafe, another user's or not writable.
  */
 export async function ensureStateDir(dir: string): Promise<void> {
   const probe = await probePrimaryStateDir(dir);
@@ -157,14 +161,13 @@ export async function ensureStateDir(dir: string): Promise<void> {
       `it is owned by uid ${probe.ownerUid}, not by the current user (${_currentUid()}); set ${STATE_DIR_ENV} to a directory of your own`,
     );
   }
-  throw new FileSystemError(
+  const readOnly = probe.reason === "read-only file system";
+  throw new ReplayError(
+    "filesystem",
     `cannot create state directory "${dir}": ${probe.reason}; ${
-      probe.reason === "read-only file system"
-        ? STATE_DIR_HINTS["read-only"]
-        : STATE_DIR_HINTS["permission-denied"]
+      STATE_DIR_HINTS[readOnly ? "read-only" : "permission-denied"]
     }`,
-    dir,
-    probe.reason === "read-only file system" ? "read-only" : "permission-denied",
+    { path: dir, fsKind: readOnly ? "read-only" : "permission-denied" },
   );
 }
 
@@ -181,7 +184,7 @@ export interface PrivateDirOptions {
  *
  * @param dir The directory.
  * @param options Whether to create parents.
- * @throws {FileSystemError} When it cannot be created, or is unsafe or another user's.
+ * @throws {ReplayError} When it cannot be created, or is unsafe or another user's.
  */
 export async function ensurePrivateDir(
   dir: string,
@@ -205,10 +208,10 @@ export async function ensurePrivateDir(
   }
   const created = await _lstat(dir);
   if (created === undefined) {
-    throw new FileSystemError(
+    throw new ReplayError(
+      "filesystem",
       `cannot create state directory "${dir}": it disappeared while being created`,
-      dir,
-      "other",
+      { path: dir, fsKind: "other" },
     );
   }
   _checkOwn(dir, created);

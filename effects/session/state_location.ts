@@ -16,7 +16,7 @@ import {
   type StateDirInput,
   systemTempDir,
 } from "../../core/session/state_dir_choice.ts";
-import { FileSystemError } from "../../core/fs_failure.ts";
+import { ReplayError } from "../../core/errors.ts";
 import { absolutePath, type SessionFiles, sessionFiles, sha256Hex } from "./files.ts";
 import { ensurePrivateDir, ensureStateDir, probePrimaryStateDir } from "./state_dir.ts";
 
@@ -77,7 +77,7 @@ export interface PreparedStateDir {
  * @param scenarioPath The scenario's absolute path.
  * @param env Where to look.
  * @returns The directory.
- * @throws {FileSystemError} When no directory can be used (unsafe, full disk, …).
+ * @throws {ReplayError} When no directory can be used (unsafe, full disk, …).
  */
 export async function prepareStateDir(
   scenarioPath: string,
@@ -99,7 +99,7 @@ export async function prepareStateDir(
       await ensurePrivateDir(choice.dir);
       return { dir: choice.dir, kind: "fallback", notice: choice.notice };
     case "unsafe":
-      throw new FileSystemError(choice.message, choice.dir, "unsafe");
+      throw new ReplayError("filesystem", choice.message, { path: choice.dir, fsKind: "unsafe" });
     default:
       throw new Error(`unexpected state directory choice "${choice.kind}"`);
   }
@@ -112,7 +112,7 @@ export async function prepareStateDir(
  * @param stateDir The directory the session uses.
  * @param scenarioPath The scenario's absolute path.
  * @param env Where the fallback lives.
- * @throws {FileSystemError} When it is unsafe or cannot be created.
+ * @throws {ReplayError} When it is unsafe or cannot be created.
  */
 export async function ensureSessionStateDir(
   stateDir: string,

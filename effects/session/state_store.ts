@@ -6,7 +6,7 @@
  */
 import type { State } from "../../core/types.ts";
 import { parseState, serializeState } from "../../core/replay/state.ts";
-import { StateError } from "../../core/errors.ts";
+import { ReplayError } from "../../core/errors.ts";
 import { writeFileAtomic, writeFileAtomicSync } from "../fs.ts";
 import type { SessionFiles } from "./files.ts";
 
@@ -23,7 +23,7 @@ export interface StateDecision<T> {
  *
  * @param path The state file.
  * @returns The state or undefined.
- * @throws {StateError} When the file is corrupt.
+ * @throws {ReplayError} When the file is corrupt.
  */
 export async function readState(path: string): Promise<State | undefined> {
   let text: string;
@@ -50,7 +50,7 @@ export async function writeState(path: string, state: State): Promise<void> {
  * @param files The session's files.
  * @param decide Receives the state (undefined when there is none yet).
  * @returns The decision's value.
- * @throws {StateError} When the state is corrupt or the session was cleaned meanwhile.
+ * @throws {ReplayError} When the state is corrupt or the session was cleaned meanwhile.
  */
 export function updateState<T>(
   files: SessionFiles,
@@ -66,9 +66,10 @@ export function updateState<T>(
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   if (current === undefined || current.ino !== held.ino || current.dev !== held.dev) {
-    throw new StateError(
+    throw new ReplayError(
+      "state",
       `session was cleaned during the call (lock file "${files.lock}" was removed)`,
-      files.state,
+      { path: files.state },
     );
   }
   let text: string | undefined;

@@ -5,7 +5,7 @@
  * @module
  */
 import { parseState } from "../../core/replay/state.ts";
-import { fsReason } from "../fs_reason.ts";
+import { fsReason } from "../fs.ts";
 
 /** Options of {@linkcode sweepExpiredSessions}. */
 export interface SweepOptions {

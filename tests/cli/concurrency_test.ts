@@ -131,7 +131,9 @@ steps:
         spawned++;
         return new Deno.Command(shim, {
           args: ["get", "pods"],
-          env: s.env,
+          // The cold path: a process that holds the lock and writes the state itself is what
+          // gets killed here (the session server killed mid-run is tested in SRV-4's tests).
+          env: { ...s.env, CLI_REPLAY_SERVER: "0" },
           stdin: "null",
           stdout: "null",
           stderr: "null",

@@ -29,6 +29,14 @@ interface StateJson {
   unexpected_count?: number;
 }
 
+/** The first `name` on this process's PATH (as setup finds bash). */
+async function which(name: string): Promise<string> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (await exists(`${dir}/${name}`)) return `${dir}/${name}`;
+  }
+  throw new Error(`${name} not on PATH`);
+}
+
 const RFC3339_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 Deno.test(
@@ -197,15 +205,27 @@ printf '%s' "$CLI_REPLAY_SESSION" >session
       assert.equal((await mode(file)).toString(8), "600", file);
     }
     assert.equal(await mode(p.interceptDir), 0o700);
-    assert.deepEqual(await listDir(p.interceptDir), ["git", "kubectl"]);
+    // The shims and (SRV-2) the 0600 files of the session server: the bash shims' library
+    // and, once the detached server is up, its port file.
+    const entries = await listDir(p.interceptDir);
+    assert.deepEqual(entries.filter((e) => !e.startsWith(".")), ["git", "kubectl"]);
+    for (const dot of entries.filter((e) => e.startsWith("."))) {
+      assert.ok([".port", ".shim-lib.bash"].includes(dot), dot);
+      assert.equal(await mode(`${p.interceptDir}/${dot}`), 0o600);
+    }
+    // SRV-2: bash shims that ask the session server, or /bin/sh shims with CLI_REPLAY_SERVER=0.
+    const serverOff = Deno.env.get("CLI_REPLAY_SERVER") === "0";
     for (const shim of ["git", "kubectl"]) {
       const file = `${p.interceptDir}/${shim}`;
       assert.equal(await mode(file), 0o700);
       const text = await Deno.readTextFile(file);
-      assert.ok(text.startsWith(`#!/bin/sh\n# cli-replay shim for '${shim}' (session ${id})`));
+      const head = serverOff ? "#!/bin/sh" : `#!${await which("bash")} -p`;
+      assert.ok(text.startsWith(`${head}\n# cli-replay shim for '${shim}' (session ${id})`), text);
       assert.match(
         text,
-        new RegExp(`'--scenario' '${path}' '--session' '${id}' '--' '${shim}' "\\$@"\\n$`),
+        new RegExp(
+          `'--state-dir' '[^']+' '--scenario' '${path}' '--session' '${id}' '--' '${shim}' "\\$@"\\n$`,
+        ),
       );
     }
     await cli(["clean", "--session", id, path]);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
+import { ReplayError } from "../../core/errors.ts";
 import {
   classifyFsError,
   defaultFsHint,
-  FileSystemError,
   formatFsFailure,
   formatFsReason,
   type FsFailureKind,
@@ -76,9 +76,9 @@ Deno.test('formatFsFailure() is one line: cannot <action> "<path>": <reason>; <h
     }),
     'could not write report file "r.xml": input/output error',
   );
-  const error = new FileSystemError("cannot x", "/p", "read-only");
-  assert.deepEqual([error.name, error.message, error.path, error.kind], [
-    "FileSystemError",
+  const error = new ReplayError("filesystem", "cannot x", { path: "/p", fsKind: "read-only" });
+  assert.deepEqual([error.name, error.message, error.path, error.fsKind], [
+    "ReplayError",
     "cannot x",
     "/p",
     "read-only",

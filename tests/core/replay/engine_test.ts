@@ -1,8 +1,8 @@
+import { MAX_UNEXPECTED_CALLS } from "../../../core/limits.ts";
 import assert from "node:assert/strict";
 import {
   type CallInput,
   effectiveVars,
-  MAX_UNEXPECTED_CALLS,
   needsStdin,
   newState,
   stepCall,

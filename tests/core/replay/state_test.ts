@@ -6,7 +6,7 @@ import {
   decodeCompiled,
   encodeCompiled,
 } from "../../../core/scenario/compiled.ts";
-import { StateError } from "../../../core/errors.ts";
+import { ReplayError } from "../../../core/errors.ts";
 import type { State } from "../../../core/types.ts";
 import { deployApp, makeScenario } from "../_fixtures.ts";
 
@@ -180,7 +180,7 @@ Deno.test("parseState() migrates consumed_steps (STATE-6)", async (t) => {
   });
 });
 
-Deno.test("parseState() rejects corrupt states with a StateError (STATE-6)", async (t) => {
+Deno.test("parseState() rejects corrupt states with a ReplayError of kind state (STATE-6)", async (t) => {
   const rows: { name: string; text: string; message: RegExp }[] = [
     { name: "not JSON", text: '{\n  "a": 1,\n}', message: /^invalid JSON at line 3$/ },
     {
@@ -292,10 +292,10 @@ Deno.test("parseState() rejects corrupt states with a StateError (STATE-6)", asy
       assert.throws(
         () => parseState(text, "/p/.cli-replay/cli-replay-0123456789abcdef.state"),
         (e) => {
-          assert.ok(e instanceof StateError);
-          assert.equal(e.name, "StateError");
+          assert.ok(e instanceof ReplayError);
+          assert.equal(e.kind, "state");
           assert.match(e.message, message);
-          assert.equal(e.file, "/p/.cli-replay/cli-replay-0123456789abcdef.state");
+          assert.equal(e.path, "/p/.cli-replay/cli-replay-0123456789abcdef.state");
           return true;
         },
       );

@@ -22,13 +22,16 @@ Deno.test("stepLabel() joins the argv pattern as written (VERIFY-4)", async (t) 
 
 Deno.test("verifyState() builds error results (VERIFY-8, VERIFY-9)", async (t) => {
   const scenario = deployApp();
-  const errorResult = (session: string, error: string): VerifyResult => ({
+  const errorResult = (session: string, message: string): VerifyResult => ({
     scenario: "deploy-app",
     session,
     passed: false,
     totalSteps: 0,
     consumedSteps: 0,
-    error,
+    error: {
+      kind: message === "no state found" ? "no-state" : "scenario-changed",
+      message,
+    },
     steps: [],
     unexpectedCalls: [],
     unexpectedCount: 0,

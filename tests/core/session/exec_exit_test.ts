@@ -79,26 +79,22 @@ Deno.test("decideExecExitCode() lets the child's status take precedence over ver
   }
 });
 
-Deno.test("nextExecPhase() follows every EXEC-2 lifecycle transition", async (t) => {
+Deno.test("nextExecPhase() follows every EXEC-2 lifecycle transition ExecSession produces; cleanup ends any phase", async (t) => {
   const cases: [ExecPhase, ExecEvent, ExecPhase][] = [
     ["created", "setup-ok", "ready"],
     ["created", "setup-failed", "cleaned"],
-    ["created", "signal", "cleaned"],
-    ["created", "error", "cleaned"],
+    ["created", "cleanup", "cleaned"],
     ["ready", "spawned", "running"],
     ["ready", "spawn-failed", "cleaned"],
     ["ready", "signal", "cleaned"],
-    ["ready", "error", "cleaned"],
+    ["ready", "cleanup", "cleaned"],
     ["running", "exited", "exited"],
-    ["running", "signal", "running"],
-    ["running", "error", "cleaned"],
+    ["running", "cleanup", "cleaned"],
     ["exited", "verify-ok", "verified-ok"],
     ["exited", "verify-fail", "verified-fail"],
-    ["exited", "error", "cleaned"],
+    ["exited", "cleanup", "cleaned"],
     ["verified-ok", "cleanup", "cleaned"],
-    ["verified-ok", "error", "cleaned"],
     ["verified-fail", "cleanup", "cleaned"],
-    ["verified-fail", "error", "cleaned"],
   ];
   for (const [from, event, to] of cases) {
     await t.step(`${from} --${event}--> ${to}`, () => {
@@ -126,28 +122,23 @@ Deno.test("nextExecPhase() leaves the phase unchanged for events that do not app
     "exited",
     "verify-ok",
     "verify-fail",
-    "error",
     "cleanup",
   ];
   const applies = new Set([
     "created setup-ok",
     "created setup-failed",
-    "created signal",
-    "created error",
+    "created cleanup",
     "ready spawned",
     "ready spawn-failed",
     "ready signal",
-    "ready error",
+    "ready cleanup",
     "running exited",
-    "running signal",
-    "running error",
+    "running cleanup",
     "exited verify-ok",
     "exited verify-fail",
-    "exited error",
+    "exited cleanup",
     "verified-ok cleanup",
-    "verified-ok error",
     "verified-fail cleanup",
-    "verified-fail error",
   ]);
   for (const phase of phases) {
     for (const event of events) {

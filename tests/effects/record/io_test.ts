@@ -1,6 +1,7 @@
 // Tests of effects/record_io.ts, effects/record_lookup.ts and effects/record_log.ts.
 import assert from "node:assert/strict";
-import { type ByteSource, concatBytes, pumpStdin, teeStream } from "../../../effects/record/io.ts";
+import { concatBytes } from "../../../core/bytes.ts";
+import { type ByteSource, pumpStdin, teeStream } from "../../../effects/record/io.ts";
 import { findExecutable } from "../../../effects/record/lookup.ts";
 import {
   appendRecordedCall,

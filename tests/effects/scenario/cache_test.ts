@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readScenarioCached } from "../../../effects/scenario/cache.ts";
 import { readScenarioFile } from "../../../effects/scenario/file.ts";
-import { ScenarioError } from "../../../core/errors.ts";
+import { ReplayError } from "../../../core/errors.ts";
 
 const YAML = `meta:
   name: cached
@@ -67,7 +67,8 @@ Deno.test("readScenarioCached() re-parses after an edit, a changed referenced fi
     await Deno.remove(`${s.dir}/pods.txt`);
     await assert.rejects(
       readScenarioCached(s.file, { cacheDir: s.cacheDir }),
-      (e: unknown) => e instanceof ScenarioError && /pods\.txt/.test(e.message),
+      (e: unknown) =>
+        e instanceof ReplayError && e.kind === "scenario" && /pods\.txt/.test(e.message),
     );
   });
   await t.step("corrupt entry is ignored", async () => {
@@ -99,7 +100,9 @@ Deno.test("readScenarioCached() never caches an invalid scenario (SRV-9)", async
   for (let i = 0; i < 2; i++) {
     await assert.rejects(
       readScenarioCached(s.file, { cacheDir: s.cacheDir }),
-      (e: unknown) => e instanceof ScenarioError && /did you mean "stdout"/.test(e.message),
+      (e: unknown) =>
+        e instanceof ReplayError && e.kind === "scenario" &&
+        /did you mean "stdout"/.test(e.message),
     );
   }
   assert.deepEqual(await s.entries(), []);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { FileSystemError } from "../../core/fs_failure.ts";
-import { describeOsError, fsReason, isFsError, toFsError } from "../../effects/fs_reason.ts";
+import { ReplayError } from "../../core/errors.ts";
+import { describeOsError, fsReason, isFsError, toFsError } from "../../effects/fs.ts";
 import { usingTempDir } from "../_helpers.ts";
 
 async function _caught(work: () => Promise<unknown>): Promise<unknown> {
@@ -19,14 +19,15 @@ Deno.test("toFsError() turns a real OS error into one line with the reason in wo
   assert.equal(isFsError(error), true);
   assert.equal(fsReason(error), "no such file");
   const converted = toFsError(error, { action: "write report file", path: missing });
-  assert.ok(converted instanceof FileSystemError);
+  assert.ok(converted instanceof ReplayError && converted.kind === "filesystem");
   assert.equal(
     converted.message,
     `cannot write report file "${missing}": no such file or directory; create "${
       dir.join("no/such/dir")
     }" first`,
   );
-  assert.equal(converted.kind, "not-found");
+  assert.equal(converted.fsKind, "not-found");
+  assert.equal(converted.path, missing);
   assert.equal(converted.cause, error);
   const hinted = toFsError(error, {
     lead: "could not",
@@ -45,7 +46,7 @@ Deno.test("toFsError() and describeOsError() leave errors that are not about fil
   assert.equal(isFsError(bug), false);
   assert.equal(toFsError(bug, { action: "write", path: "/x" }), bug);
   assert.equal(describeOsError(bug), bug);
-  const done = new FileSystemError("cannot x", "/x", "no-space");
+  const done = new ReplayError("filesystem", "cannot x", { path: "/x", fsKind: "no-space" });
   assert.equal(toFsError(done, { action: "write", path: "/y" }), done);
 });
 
@@ -55,7 +56,7 @@ Deno.test("describeOsError() names the operation and path from Deno's message, n
   await Deno.writeTextFile(file, "x");
   const error = await _caught(() => Deno.mkdir(`${file}/sub`));
   const described = describeOsError(error);
-  assert.ok(described instanceof FileSystemError);
+  assert.ok(described instanceof ReplayError && described.kind === "filesystem");
   assert.equal(described.message, `cannot create directory "${file}/sub": not a directory`);
   const noPath = Object.assign(new Error("No space left on device (os error 28)"), {
     code: "ENOSPC",
