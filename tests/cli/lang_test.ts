@@ -1,7 +1,8 @@
 /**
  * Real-shell tests of the scenario language of issue 10 (LANG-2..6): each runs
- * `cli-replay exec s.yaml -- <shell> script.sh` in bash, zsh and sh (dash), with the cold path
- * of the `/bin/sh` shims, and reads what every fake call produced from files the script wrote
+ * `cli-replay exec s.yaml -- <shell> script.sh` in bash, zsh and sh (dash), once with the
+ * session server (the default) and once with the cold path only (`CLI_REPLAY_SERVER=0`), and
+ * reads what every fake call produced from files the script wrote
  * (`call NAME cmd…` stores stdout, stderr and the exit status of one call).
  *
  * @module
@@ -41,10 +42,25 @@ interface Scripted extends ProcessResult {
 }
 
 /**
+ * How the fakes answer: `server` is the default (bash shims asking the session server that
+ * `exec` hosts, which hands what it cannot do to the cold path); `cold` sets
+ * `CLI_REPLAY_SERVER=0`, so every call starts the intercept.
+ */
+type Mode = "server" | "cold";
+
+/** Every shell with every mode. */
+function combos(shells: readonly Shell[]): [Shell, Mode][] {
+  return shells.flatMap((shell) =>
+    (["server", "cold"] as const).map((m): [Shell, Mode] => [shell, m])
+  );
+}
+
+/**
  * Runs `cli-replay exec s.yaml -- <shell> script.sh` in `dir`.
  *
  * @param dir The working directory.
  * @param shell The shell running the script.
+ * @param mode The server or the cold path.
  * @param yaml The scenario.
  * @param script The script body (after {@linkcode CALL_FUNCTION}).
  * @param env Extra environment of `exec` (and so of the script).
@@ -52,6 +68,7 @@ interface Scripted extends ProcessResult {
 async function execIn(
   dir: TempDir,
   shell: Shell,
+  mode: Mode,
   yaml: string,
   script: string,
   env: Record<string, string | undefined> = {},
@@ -60,7 +77,7 @@ async function execIn(
   await Deno.writeTextFile(dir.join("script.sh"), CALL_FUNCTION + script);
   const result = await cli(["exec", "s.yaml", "--", shell, "script.sh"], {
     cwd: dir.path,
-    env,
+    env: { ...env, ...(mode === "cold" ? { CLI_REPLAY_SERVER: "0" } : {}) },
   });
   return {
     ...result,
@@ -84,12 +101,13 @@ shellTest(
   "exec: a polling loop gets the answers of a sequence in order, the last one repeats, and verify shows the answer (LANG-2)",
   SHELLS,
   async (t, shells) => {
-    for (const shell of shells) {
-      await t.step(shell, async () => {
+    for (const [shell, mode] of combos(shells)) {
+      await t.step(`${shell}, ${mode} path`, async () => {
         await using dir = await usingTempDir();
         const r = await execIn(
           dir,
           shell,
+          mode,
           `meta:
   name: rollout
 steps:
@@ -159,12 +177,12 @@ shellTest(
   "exec: a faked signal writes the output, then the caller sees the fake killed, $? = 128+N (LANG-6)",
   SHELLS,
   async (t, shells) => {
-    for (const shell of shells) {
-      await t.step(shell, async () => {
+    for (const [shell, mode] of combos(shells)) {
+      await t.step(`${shell}, ${mode} path`, async () => {
         await using dir = await usingTempDir();
         // QUIT's default action may dump core where the caller allows it.
         const calls = Object.keys(SIGNALS).map((name) => `call ${name} f ${name}`).join("\n");
-        const r = await execIn(dir, shell, SIGNAL_SCENARIO, `ulimit -c 0\n${calls}\n`);
+        const r = await execIn(dir, shell, mode, SIGNAL_SCENARIO, `ulimit -c 0\n${calls}\n`);
         assert.equal(r.code, 0, r.stderr);
         for (const [name, number] of Object.entries(SIGNALS)) {
           const lower = name.toLowerCase();
@@ -209,12 +227,13 @@ shellTest(
   "exec: a forbidden call fails at once with its message, and verify fails although the script ignored it (LANG-5)",
   SHELLS,
   async (t, shells) => {
-    for (const shell of shells) {
-      await t.step(shell, async () => {
+    for (const [shell, mode] of combos(shells)) {
+      await t.step(`${shell}, ${mode} path`, async () => {
         await using dir = await usingTempDir();
         const r = await execIn(
           dir,
           shell,
+          mode,
           `meta:
   name: infra
 forbid:
@@ -262,12 +281,13 @@ shellTest(
   "exec: match.env reads the caller's environment and stdin rules read piped input; a mismatch names the variable or rule (LANG-4)",
   SHELLS,
   async (t, shells) => {
-    for (const shell of shells) {
-      await t.step(shell, async () => {
+    for (const [shell, mode] of combos(shells)) {
+      await t.step(`${shell}, ${mode} path`, async () => {
         await using dir = await usingTempDir();
         const r = await execIn(
           dir,
           shell,
+          mode,
           `meta:
   name: env-stdin
 steps:
@@ -349,12 +369,13 @@ shellTest(
   "exec: values captured from argv, stdin and the environment render in later answers and match later argv (LANG-3)",
   SHELLS,
   async (t, shells) => {
-    for (const shell of shells) {
-      await t.step(shell, async () => {
+    for (const [shell, mode] of combos(shells)) {
+      await t.step(`${shell}, ${mode} path`, async () => {
         await using dir = await usingTempDir();
         const r = await execIn(
           dir,
           shell,
+          mode,
           `meta:
   name: migrate
 steps:
