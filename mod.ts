@@ -29,6 +29,7 @@ export type {
   Calls,
   CaptureFrom,
   CaptureSource,
+  ClosestStep,
   Content,
   Diagnostic,
   ForbidRule,
@@ -41,6 +42,7 @@ export type {
   State,
   StdinExpectation,
   Step,
+  StepDifference,
   StepElement,
   StepOutcome,
   Subject,
@@ -103,6 +105,7 @@ export { type JUnitOptions, renderJUnit } from "./core/report/junit.ts";
 export { renderTap, type TapOptions } from "./core/report/tap.ts";
 export { type GitHubOptions, renderGitHub } from "./core/report/github.ts";
 export { type OutcomeOptions, renderOutcome } from "./core/report/outcome.ts";
+export { renderSuggestedStep, renderSuggestions } from "./core/report/suggested_step.ts";
 
 // Recording
 export {

@@ -91,7 +91,12 @@ export const PROGRAM: ProgramSpec = {
           default: "text",
         },
         { name: "session", value: "<id>", help: "session id (default: $CLI_REPLAY_SESSION)" },
+        {
+          name: "suggest",
+          help: "also print on stdout a step for each unexpected call, to paste under steps:",
+        },
       ],
+      after: "\nExample:\n  cli-replay verify --suggest deploy.yaml > missing-steps.yaml",
     },
     {
       name: "clean",

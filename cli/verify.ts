@@ -12,6 +12,7 @@ import { readState } from "../effects/session/state_store.ts";
 import { toFsError } from "../effects/fs.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
+import { renderSuggestions } from "../core/report/suggested_step.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -21,10 +22,15 @@ export interface VerifyFlags {
   format?: string;
   /** `--session`. */
   session?: string;
+  /** `--suggest`: the steps that would accept the unexpected calls, on stdout (LANG-1). */
+  suggest?: boolean;
 }
 
 /**
  * Runs `cli-replay verify`.
+ *
+ * With `--suggest`, the text report still goes to stderr and stdout gets a YAML sequence of
+ * steps, one per unexpected call (LANG-1).
  *
  * @param scenarioArg The scenario argument, if any.
  * @param flags The flags.
@@ -35,6 +41,12 @@ export async function verifyAction(
   flags: VerifyFlags,
 ): Promise<number> {
   const format = parseFormat(flags.format ?? "text", REPORT_FORMATS)!;
+  if (flags.suggest === true && format !== "text") {
+    throw new ReplayError(
+      "usage",
+      `--suggest cannot be combined with --format ${format}: both write to stdout`,
+    );
+  }
   const file = scenarioArgOrEnv(scenarioArg);
   const sessionId = sessionFlagOrEnv(flags.session);
   const loaded = await readScenarioCached(file);
@@ -61,5 +73,6 @@ export async function verifyAction(
   // text goes to stderr (VERIFY-5); the machine-read formats to stdout (VERIFY-6/7)
   if (format === "text") writeErr(text);
   else writeOut(text);
+  if (flags.suggest === true) writeOut(renderSuggestions(result));
   return result.passed ? 0 : 1;
 }

@@ -287,6 +287,38 @@ export interface ArgvDiff {
   readonly reason: string;
 }
 
+/**
+ * Why a step that comes close to an unanswered call did not answer it (LANG-1). Reports render
+ * each kind with its own sentence, so a new matching rule adds a kind here and a sentence there.
+ */
+export type StepDifference =
+  /** The argv differs; `diff` is the first difference (absent when a custom matcher decided). */
+  | { readonly kind: "argv"; readonly diff?: ArgvDiff }
+  /** The argv matches, the stdin expectation does not (STDIN-6). */
+  | { readonly kind: "stdin" }
+  /** The argv matches, the caller's environment does not (LANG-4); `name` is the variable. */
+  | { readonly kind: "env"; readonly name: string }
+  /** The argv matches, but the step has had its `max` calls (STEP-7). */
+  | { readonly kind: "exhausted"; readonly count: number; readonly max: number }
+  /** The argv matches, but the cursor has moved past the step (a skipped optional step). */
+  | { readonly kind: "passed" }
+  /** The argv matches, but the step comes after `blockedBy`, which still needs calls (STEP-5). */
+  | { readonly kind: "not-yet"; readonly blockedBy: number }
+  /** The argv matches, but another rule of the step rejected the call. */
+  | { readonly kind: "rejected" };
+
+/** A step ranked by how close it comes to an unanswered call (LANG-1). */
+export interface ClosestStep {
+  /** 0-based flat index. */
+  readonly stepIndex: number;
+  /** How many leading argv positions match (the whole argv when it matches). */
+  readonly prefix: number;
+  /** How many argv positions match in all, up to the shorter argv's length. */
+  readonly matched: number;
+  /** What kept the step from answering. */
+  readonly difference: StepDifference;
+}
+
 /** What one intercepted call produced (STEP-3). */
 export type StepOutcome =
   | {
@@ -309,6 +341,8 @@ export type StepOutcome =
     readonly received: readonly string[];
     readonly diff?: ArgvDiff;
     readonly deniedVars: readonly string[];
+    /** The steps closest to the call, best first (LANG-1); absent in hand-built outcomes. */
+    readonly closest?: readonly ClosestStep[];
   }
   | {
     readonly kind: "stdin-mismatch";
@@ -319,6 +353,8 @@ export type StepOutcome =
     /** Why a rule did not hold (LANG-4), e.g. `at .spec.replicas: expected 3, got 2`. */
     readonly reason?: string;
     readonly deniedVars: readonly string[];
+    /** The steps closest to the call, best first (LANG-1); absent in hand-built outcomes. */
+    readonly closest?: readonly ClosestStep[];
   }
   | {
     /** The argv matched but a `match.env` variable did not (LANG-4). */
@@ -334,6 +370,8 @@ export type StepOutcome =
     readonly reason: "must be unset" | "is not set" | "value differs";
     readonly argv: readonly string[];
     readonly deniedVars: readonly string[];
+    /** The steps closest to the call, best first (LANG-1); absent in hand-built outcomes. */
+    readonly closest?: readonly ClosestStep[];
   }
   | {
     /** The call matched a `forbid` entry (LANG-5). */
@@ -350,6 +388,8 @@ export type StepOutcome =
     readonly received: readonly string[];
     readonly totalSteps: number;
     readonly deniedVars: readonly string[];
+    /** The steps closest to the call, best first (LANG-1); absent in hand-built outcomes. */
+    readonly closest?: readonly ClosestStep[];
   }
   | { readonly kind: "error"; readonly message: string };
 
@@ -392,6 +432,12 @@ export interface VerifyUnexpected {
   readonly stepIndex: number | null;
   /** The `forbid` entry's message, for forbidden calls that have one (LANG-5). */
   readonly message?: string;
+  /**
+   * The first step whose argv pattern matches the call, with the `meta.vars` values (LANG-1):
+   * the call was unexpected for its place in the order, its stdin or that step's call count,
+   * not for its argv. Absent when no step's argv matches.
+   */
+  readonly argvMatchesStep?: number;
 }
 
 /**

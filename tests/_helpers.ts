@@ -523,3 +523,38 @@ steps:
     respond:
       stdout: "{{ .cluster }} {{ .capture.sub }}\\n"
 `;
+
+/** The headings of LANG-1's sections of a mismatch report; each follows an empty line. */
+const PROPOSAL_HEADINGS = [
+  "\n  stdin diff (-expected +received):\n",
+  "\n  Closest steps:\n",
+  "\n  To accept this call, add:\n",
+];
+
+/**
+ * The part of an intercepted call's report that the contract fixes (ICPT-10..14): the text
+ * before LANG-1's additions. Throws when the report lacks LANG-1's `To accept this call, add:`
+ * section, so a test that compares the contract part also proves the additions follow it.
+ *
+ * @param report The fake's stderr.
+ * @returns The report up to (not including) the empty line before the first LANG-1 section.
+ */
+export function contractPart(report: string): string {
+  if (!report.includes("\n  To accept this call, add:\n")) {
+    throw new Error(`the report has no "To accept this call, add:" section (LANG-1):\n${report}`);
+  }
+  const at = Math.min(
+    ...PROPOSAL_HEADINGS.map((h) => report.indexOf(h)).filter((i) => i >= 0),
+  );
+  return report.slice(0, at);
+}
+
+/**
+ * A call's result with its stderr cut to {@linkcode contractPart}.
+ *
+ * @param r A result with the fake's stderr.
+ * @returns A copy whose `stderr` is the contract's part of the report.
+ */
+export function withContractReport<T extends { stderr: string }>(r: T): T {
+  return { ...r, stderr: contractPart(r.stderr) };
+}

@@ -180,6 +180,38 @@ function _matchPrefix(
   return true;
 }
 
+/**
+ * Tells whether one argv pattern element matches the received value at `position` (MATCH-3):
+ * equal text, or from position 1 on a wildcard, a regex found in the value, or a template
+ * equal to the value once its declared variables are substituted. Used to rank how close a
+ * step comes to a call that matched nothing (LANG-1).
+ *
+ * @example Usage
+ * ```ts
+ * import { matchArgvElement } from "./matcher.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(matchArgvElement("{{ .any }}", "pods", 2), true);
+ * assert.equal(matchArgvElement("{{ .any }}", "kubectl", 0), false);
+ * ```
+ *
+ * @param p The pattern element.
+ * @param v The received value.
+ * @param position The element's 0-based position (position 0 is always literal, MATCH-5).
+ * @param vars Effective values of the declared variables, as for {@linkcode matchArgv}.
+ * @param captures The stored captures, as for {@linkcode matchArgv}.
+ * @returns Whether the element matches.
+ */
+export function matchArgvElement(
+  p: string,
+  v: string,
+  position: number,
+  vars?: Readonly<Record<string, string>>,
+  captures?: CaptureValues,
+): boolean {
+  return p === v || (position > 0 && matchesNonLiteral(p, v, vars, captures));
+}
+
 function q(text: string): string {
   return JSON.stringify(text);
 }

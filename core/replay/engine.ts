@@ -7,6 +7,7 @@
 import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
 import type {
   Block,
+  ClosestStep,
   Content,
   Respond,
   Scenario,
@@ -19,6 +20,7 @@ import type {
 import { matchArgv as defaultMatchArgv } from "../lang/matcher.ts";
 import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
+import { rankClosestSteps } from "./closest.ts";
 import { parseTemplate, renderTemplate } from "../lang/template.ts";
 import { matchStdin } from "../lang/stdin_rule.ts";
 import { captureCall, capturesStdin } from "./captures.ts";
@@ -320,6 +322,15 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
         received: [...call.argv],
         totalSteps: steps.length,
         deniedVars: denied,
+        closest: rankClosestSteps(scenario, call.argv, {
+          vars,
+          captures,
+          counts,
+          from: steps.length,
+          to: steps.length,
+          blockedBy: steps.length,
+          match,
+        }),
       },
     };
   }
@@ -358,8 +369,20 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
     }
     break;
   }
-  if (ruleMiss !== undefined) return _ruleMismatch(state, ruleMiss, call, denied, at);
   const s = subject!;
+  // LANG-1: the search tried the blocks from the first tried one to the subject's.
+  const closest = rankClosestSteps(scenario, call.argv, {
+    vars,
+    captures,
+    counts,
+    from: (tried[0] ?? s).stepIndex,
+    to: blocks[b]?.end ?? steps.length,
+    blockedBy: s.stepIndex,
+    match,
+    stdinDiffers: (step) => !matchStdin(step.stdin!, call.stdin).ok,
+    envDiffers: (step) => explainEnvMismatch(step.env!, call.env, vars, captures)?.name,
+  });
+  if (ruleMiss !== undefined) return _ruleMismatch(state, ruleMiss, call, denied, at, closest);
   const diff = s.kind === "step"
     ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars, captures)
     : undefined;
@@ -377,6 +400,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
       received: [...call.argv],
       ...(diff !== undefined ? { diff } : {}),
       deniedVars: denied,
+      closest,
     },
   };
 }
@@ -411,6 +435,7 @@ function _ruleMismatch(
   call: CallInput,
   denied: readonly string[],
   at: string,
+  closest: readonly ClosestStep[],
 ): StepResult {
   const stepIndex = miss.step.index;
   const argv = [...call.argv];
@@ -418,7 +443,14 @@ function _ruleMismatch(
   if (miss.kind === "env") {
     return {
       state: next,
-      outcome: { kind: "env-mismatch", stepIndex, ...miss.env, argv, deniedVars: denied },
+      outcome: {
+        kind: "env-mismatch",
+        stepIndex,
+        ...miss.env,
+        argv,
+        deniedVars: denied,
+        closest,
+      },
     };
   }
   return {
@@ -431,6 +463,7 @@ function _ruleMismatch(
       argv,
       ...(miss.reason !== undefined ? { reason: miss.reason } : {}),
       deniedVars: denied,
+      closest,
     },
   };
 }

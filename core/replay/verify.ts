@@ -15,6 +15,7 @@ import type {
   VerifyStep,
   VerifyUnexpected,
 } from "../types.ts";
+import { matchArgv } from "../lang/matcher.ts";
 
 /** The `error` of a result built without a state (VERIFY-8). */
 const NO_STATE: VerifyError = { kind: "no-state", message: "no state found" };
@@ -114,12 +115,18 @@ export function verifyState(
   });
   const unexpectedCalls: VerifyUnexpected[] = state.unexpectedCalls
     .slice(0, MAX_UNEXPECTED_CALLS)
-    .map((call) => ({
-      argv: call.argv,
-      reason: call.reason,
-      stepIndex: call.stepIndex,
-      ...(call.message !== undefined ? { message: call.message } : {}),
-    }));
+    .map((call) => {
+      const same = scenario.steps.find((s) =>
+        matchArgv(s.argv, call.argv, scenario.meta.vars, state.captures)
+      );
+      return {
+        argv: call.argv,
+        reason: call.reason,
+        stepIndex: call.stepIndex,
+        ...(call.message !== undefined ? { message: call.message } : {}),
+        ...(same === undefined ? {} : { argvMatchesStep: same.index }),
+      };
+    });
   const unexpectedCount = Math.max(state.unexpectedCount, unexpectedCalls.length);
   return {
     scenario: name,

@@ -6,6 +6,7 @@
  */
 
 import { argvDisplaySpan, formatArgv } from "./argv_display.ts";
+import { renderAcceptingStep, renderClosestSteps, renderStdinDiff } from "./proposal.ts";
 import type { ArgvDiff, Scenario, StdinExpectation, StepOutcome, Subject } from "../types.ts";
 
 /** Options of {@linkcode renderOutcome}. */
@@ -39,6 +40,10 @@ function palette(color: boolean): Palette {
  * mismatch report with its soft-advance note (ICPT-10..12), the stdin mismatch report (ICPT-13),
  * the call-after-completion lines (ICPT-14) or `cli-replay: <message>` for errors (ICPT-17).
  * A matched call renders as `""`.
+ *
+ * When the outcome carries `closest` (the engine's outcomes do), the report goes on after the
+ * contract's text (LANG-1): the unified diff of a stdin that differs, `Closest steps:` with
+ * why each did not answer, and `To accept this call, add:` with a paste-ready step.
  *
  * @example Usage
  * ```ts
@@ -76,14 +81,38 @@ export function renderOutcome(o: StepOutcome, scenario: Scenario, opts: OutcomeO
         ? groupMismatch(o.subject, o.received, scenario, p)
         : leafMismatch(o.subject, o.received, o.diff, scenario, p);
       if (o.tried.length > 0) out.push("", ...softAdvanceNote(o.tried, scenario));
+      if (o.closest !== undefined) {
+        out.push(
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.received, "mismatch", o.subject.stepIndex, scenario),
+        );
+      }
       return lines(out);
     }
-    case "stdin-mismatch":
-      return lines(
-        stdinMismatch(o.stepIndex, o.argv, o.expected, o.received, o.reason, scenario, p),
+    case "stdin-mismatch": {
+      const out = stdinMismatch(
+        o.stepIndex,
+        o.argv,
+        o.expected,
+        o.received,
+        o.reason,
+        scenario,
+        p,
       );
-    case "env-mismatch":
-      return lines([
+      if (o.closest !== undefined) {
+        const e = o.expected;
+        out.push(
+          ...(e.kind === "text" || e.kind === "binary" || e.kind === "file"
+            ? renderStdinDiff(e, o.received, p.green, p.red)
+            : []),
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.argv, "stdin", o.stepIndex, scenario),
+        );
+      }
+      return lines(out);
+    }
+    case "env-mismatch": {
+      const out = [
         p.bold(`Mismatch at step ${o.stepIndex + 1} of "${scenario.meta.name}":`),
         "",
         `  Argv matched: ${formatArgv(o.argv)}`,
@@ -95,18 +124,35 @@ export function renderOutcome(o: StepOutcome, scenario: Scenario, opts: OutcomeO
             o.reason === "must be unset" ? "set (value not shown)" : "another value (not shown)",
           )
         }`,
-      ]);
+      ];
+      if (o.closest !== undefined) {
+        out.push(
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.argv, "env", o.stepIndex, scenario),
+        );
+      }
+      return lines(out);
+    }
     case "forbidden":
+      // LANG-5: one line; no step could accept the call, so nothing is proposed.
       return lines([
         `cli-replay: forbidden call ${formatArgv(o.received)}${
           o.message === undefined ? "" : `: ${o.message}`
         }`,
       ]);
-    case "complete":
-      return lines([
+    case "complete": {
+      const out = [
         `cli-replay: scenario "${scenario.meta.name}" already complete (all ${o.totalSteps} steps consumed)`,
         `  received: ${formatArgv(o.received)}`,
-      ]);
+      ];
+      if (o.closest !== undefined) {
+        out.push(
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.received, "complete", null, scenario),
+        );
+      }
+      return lines(out);
+    }
     case "error":
       return lines([`cli-replay: ${o.message}`]);
   }

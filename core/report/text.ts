@@ -5,8 +5,11 @@
  * @module
  */
 
-import { formatArgv } from "./argv_display.ts";
-import type { VerifyResult, VerifyStep, VerifyUnexpected } from "../types.ts";
+import type { VerifyResult, VerifyStep } from "../types.ts";
+import { formatUnexpectedCall } from "./unexpected_call.ts";
+import { describeSuggestion, renderSuggestedStep } from "./suggested_step.ts";
+
+export { formatUnexpectedCall, formatUnexpectedReason } from "./unexpected_call.ts";
 
 /** Labels longer than this are cut (VERIFY-5). */
 const LABEL_LIMIT = 60;
@@ -18,41 +21,6 @@ export interface VerifyTextOptions {
    * (VERIFY-8). @default {"<scenario>"}
    */
   scenarioArg?: string;
-}
-
-/**
- * Describes one unexpected call as `<argv display> (<reason text>)`, with reason texts
- * `mismatch at step <N>`, `stdin mismatch at step <N>` and `after completion` (VERIFY-5).
- *
- * @param call A retained unexpected call.
- * @returns One line, without indentation or newline.
- */
-export function formatUnexpectedCall(call: VerifyUnexpected): string {
-  return `${formatArgv(call.argv)} (${formatUnexpectedReason(call)})`;
-}
-
-/**
- * The reason text of an unexpected call: `mismatch at step <N>`, `stdin mismatch at step <N>`,
- * `env mismatch at step <N>`, `after completion` (VERIFY-5) or `forbidden[: <message>]`
- * (LANG-5).
- *
- * @param call A retained unexpected call.
- * @returns The reason, without parentheses.
- */
-export function formatUnexpectedReason(call: VerifyUnexpected): string {
-  const step = call.stepIndex === null ? "?" : String(call.stepIndex + 1);
-  switch (call.reason) {
-    case "complete":
-      return "after completion";
-    case "forbidden":
-      return call.message === undefined ? "forbidden" : `forbidden: ${call.message}`;
-    case "stdin":
-      return `stdin mismatch at step ${step}`;
-    case "env":
-      return `env mismatch at step ${step}`;
-    default:
-      return `mismatch at step ${step}`;
-  }
 }
 
 /**
@@ -121,6 +89,18 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
     for (const call of r.unexpectedCalls) out.push(`    - ${formatUnexpectedCall(call)}`);
     const more = r.unexpectedCount - r.unexpectedCalls.length;
     if (more > 0) out.push(`    ...+${more} more`);
+    // LANG-1: after the contract's list, the step that would accept each call.
+    // LANG-5: no step accepts a forbidden call.
+    const acceptable = r.unexpectedCalls.filter((call) => call.reason !== "forbidden");
+    if (acceptable.length > 0) {
+      out.push(`  To accept ${acceptable.length === 1 ? "this call" : "these calls"}, add:`);
+      for (const call of acceptable) {
+        out.push(
+          `    # ${describeSuggestion(call, r.steps)}`,
+          ...renderSuggestedStep(call.argv).map((line) => `    ${line}`),
+        );
+      }
+    }
   }
   return lines(out);
 }

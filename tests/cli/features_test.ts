@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import {
   assertShellInstalled,
   cli,
+  contractPart,
   exists,
   listDir,
   type ProcessResult,
@@ -21,6 +22,7 @@ import {
   shellTest,
   type TempDir,
   usingTempDir,
+  withContractReport,
   writeScenario,
 } from "../_helpers.ts";
 
@@ -183,7 +185,7 @@ call c8 kubectl apply -f app.yaml
     assert.deepEqual(await r.call("c3"), { code: 0, stdout: "k8s-ok\n", stderr: "" });
     // Barrier (GROUP-2): az account show has not been called yet, so the step after the
     // group is not tried; the report lists the non-exhausted members (ICPT-11).
-    assert.deepEqual(await r.call("c4"), {
+    assert.deepEqual(withContractReport(await r.call("c4")), {
       code: 1,
       stdout: "",
       stderr: `Mismatch in group "pre-flight" (steps 2-4) of "deploy-app":
@@ -362,7 +364,7 @@ cli_replay clean
     const read = (name: string) => Deno.readTextFile(dir.join("o", name));
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
-      await read("n.err"),
+      contractPart(await read("n.err")),
       `Mismatch in group "group-2" (steps 2-3) of "labels":
 
   Received: ["kubectl", "get", "nodes"]
@@ -389,7 +391,10 @@ cli_replay clean
   Step 4: kubectl get pods — 0 calls ✗ needs 1 more
   Unexpected calls (1):
     - ["kubectl", "get", "nodes"] (mismatch at step `.replace(/[[\]().*+?^$|\\]/g, "\\$&") +
-          "[12]\\)\n$",
+          "[12]\\)\n" +
+          // LANG-1: the step that accepts the call, for the group that blocked it.
+          '  To accept this call, add:\n    # in group "(checks|group-2)"\n    - match:\n' +
+          '        argv: \\[kubectl, get, nodes\\]\n      respond: \\{stdout: ""\\}\n$',
       ),
     );
     assert.equal((await read("verify-json.rc")).trim(), "1");
@@ -663,6 +668,28 @@ kill "$holder" 2>/dev/null
     received (first 200 characters):
       apiVersion: v1
       kind: Deployment
+
+  stdin diff (-expected +received):
+    --- expected
+    +++ received
+    @@ -1,2 +1,2 @@
+     apiVersion: v1
+    -kind: Pod
+    +kind: Deployment
+
+  Closest steps:
+    step 1: kubectl apply -f -
+      argv matches; stdin differs
+    step 2: [group:manifests] kubectl apply -f -
+      argv matches, but step 1 must be called first
+    step 3: [group:manifests] kubectl apply -f -
+      argv matches, but step 1 must be called first
+
+  To accept this call, add:
+    # before step 1
+    - match:
+        argv: [kubectl, apply, -f, '-']
+      respond: {stdout: ""}
 `,
     });
     const big = await r.call("big");
@@ -1099,13 +1126,27 @@ ${caretLine(received, 2)}
   First difference at position 2:
     expected: pods
     received: deployments
+
+  Closest steps:
+    step 1: kubectl get pods
+      first difference at position 2: expected "pods", got "deployments"
+    step 2: kubectl logs {{ .regex "^prod-.*" }}
+      first difference at position 1: expected "logs", got "get"
+    step 3: kubectl -n {{ .ns }} rollout status
+      first difference at position 1: expected "-n", got "get"
+
+  To accept this call, add:
+    # before step 1
+    - match:
+        argv: [kubectl, get, deployments]
+      respond: {stdout: ""}
 `,
       });
     });
 
     await t.step("extra and missing arguments (ICPT-10)", async () => {
       assert.equal(
-        (await r.call("extra")).stderr,
+        contractPart((await r.call("extra")).stderr),
         `Mismatch at step 1 of "diag":
 
   Expected: ["kubectl", "get", "pods"]  (3 args)
@@ -1116,7 +1157,7 @@ ${caretLine(received, 2)}
 `,
       );
       assert.equal(
-        (await r.call("missing")).stderr,
+        contractPart((await r.call("missing")).stderr),
         `Mismatch at step 1 of "diag":
 
   Expected: ["kubectl", "get", "pods"]  (3 args)
@@ -1141,7 +1182,7 @@ ${caretLine(received, 2)}
     await t.step("argv is printed quoted (ICPT-16)", async () => {
       const received = ["kubectl", "get", "my pod", 'a"b'];
       assert.equal(
-        (await r.call("quoted")).stderr,
+        contractPart((await r.call("quoted")).stderr),
         `Mismatch at step 1 of "diag":
 
   Expected: ["kubectl", "get", "pods"]  (3 args)
@@ -1159,7 +1200,7 @@ ${caretLine(received, 2)}
       assert.equal((await r.call("ok3")).code, 0);
       const received = ["kubectl", "logs", "staging-app"];
       assert.equal(
-        (await r.call("regex")).stderr,
+        contractPart((await r.call("regex")).stderr),
         `Mismatch at step 2 of "diag":
 
   Expected: ["kubectl", "logs", "{{ .regex \\"^prod-.*\\" }}"]
@@ -1190,7 +1231,11 @@ ${caretLine(["kubectl", "-n", "staging", "rollout", "status"], 2)}
 
     await t.step("template literal shows its source (ICPT-10)", async () => {
       assert.equal((await r.call("ok4")).code, 0);
-      assert.deepEqual(await r.call("tpl"), { code: 1, stdout: "", stderr: tplReport });
+      assert.deepEqual(withContractReport(await r.call("tpl")), {
+        code: 1,
+        stdout: "",
+        stderr: tplReport,
+      });
     });
 
     await t.step("colour: CLI_REPLAY_COLOR / NO_COLOR / non-TTY (COLOR-1..3)", async () => {
@@ -1200,9 +1245,9 @@ ${caretLine(["kubectl", "-n", "staging", "rollout", "status"], 2)}
       assert.ok(color.includes(`${ESC}[31m`), color);
       assert.ok(color.includes(`${ESC}[32mprod`), color);
       assert.ok(color.includes(`${ESC}[31mstaging${ESC}[0m`), color);
-      assert.equal(stripAnsi(color), tplReport);
-      assert.equal((await r.call("color0")).stderr, tplReport);
-      assert.equal((await r.call("nontty")).stderr, tplReport);
+      assert.equal(contractPart(stripAnsi(color)), tplReport);
+      assert.equal(contractPart((await r.call("color0")).stderr), tplReport);
+      assert.equal(contractPart((await r.call("nontty")).stderr), tplReport);
     });
 
     await t.step("trace lines for match, mismatch and completion (ICPT-14, ICPT-15)", async () => {
@@ -1223,14 +1268,21 @@ ${caretLine(["kubectl", "-n", "staging", "rollout", "status"], 2)}
         mis.stderr,
       );
       assert.equal((await r.call("ok6")).code, 0);
-      assert.deepEqual(await r.call("trace_done"), {
+      const done = await r.call("trace_done");
+      assert.deepEqual(withContractReport(done), {
         code: 1,
         stdout: "",
         stderr: `cli-replay: scenario "diag" already complete (all 5 steps consumed)
   received: ["kubectl", "get", "pods"]
-cli-replay[trace]: complete argv=["kubectl", "get", "pods"]
 `,
       });
+      // The trace line comes after the whole report, LANG-1's additions included.
+      assert.ok(
+        done.stderr.endsWith(`      respond: {stdout: ""}
+cli-replay[trace]: complete argv=["kubectl", "get", "pods"]
+`),
+        done.stderr,
+      );
     });
   },
 );

@@ -333,6 +333,16 @@ printf 'apiVersion: v1\\nkind: ConfigMap\\n' | call s4 kubectl apply -f -
   environment variable DRY_RUN did not match:
     expected: (unset)
     received: set (value not shown)
+
+  Closest steps:
+    step 1: aws s3 ls
+      argv matches; environment variable DRY_RUN differs
+
+  To accept this call, add:
+    # before step 1
+    - match:
+        argv: [aws, s3, ls]
+      respond: {stdout: ""}
 `,
         });
         assert.deepEqual(await r.call("e3"), { code: 0, stdout: "bucket-a\n", stderr: "" });

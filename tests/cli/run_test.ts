@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import {
   cli,
+  contractPart,
   DEPLOY_SCENARIO,
   exists,
   findNamed,
@@ -95,7 +96,7 @@ rec v2junit cli_replay verify --format junit
         assert.equal(nodes.rc, 1);
         assert.equal(nodes.out, "");
         assert.equal(
-          nodes.err,
+          contractPart(nodes.err),
           `Mismatch in group "pre-flight" (steps 2-3) of "deploy-app":\n\n` +
             `  Received: ["kubectl", "get", "nodes"]\n\n` +
             `  Expected one of:\n` +
@@ -118,6 +119,11 @@ rec v2junit cli_replay verify --format junit
   Step 4: kubectl get pods -n {{ .regex "^prod-.*" }} — 0 calls ✗ needs 1 more
   Unexpected calls (1):
     - ["kubectl", "get", "nodes"] (mismatch at step 2)
+  To accept this call, add:
+    # in group "pre-flight"
+    - match:
+        argv: [kubectl, get, nodes]
+      respond: {stdout: ""}
 `,
         );
         // VERIFY-6: one line of compact JSON on stdout, keys in the contract's order.

@@ -187,7 +187,7 @@ Deno.test("captured values render in later responses and are substituted in late
     engine.call(["a", "nothing"]);
     const o = engine.call(["b", ""]);
     assert.equal(o.kind, "mismatch");
-    assert.match(renderOutcome(o, scenario, { color: false }), /received: \n$/);
+    assert.match(renderOutcome(o, scenario, { color: false }), /received: \n\n {2}Closest steps:/);
     assert.equal(o.kind === "mismatch" ? o.diff?.reason : "", 'capture "v" is not set');
   });
   await t.step("a group sibling may set a capture another member uses in argv", () => {

@@ -190,6 +190,22 @@ Deno.test("stepCall() follows every worked example of STEP-10", async (t) => {
       received: ["A", "x"],
       totalSteps: 1,
       deniedVars: [],
+      // LANG-1: the one step shares the command; it differs by the extra argument.
+      closest: [{
+        stepIndex: 0,
+        prefix: 1,
+        matched: 1,
+        difference: {
+          kind: "argv",
+          diff: {
+            position: 1,
+            kind: "extra",
+            pattern: "",
+            received: "x",
+            reason: 'unexpected extra argument "x"',
+          },
+        },
+      }],
     });
   });
 });
@@ -577,6 +593,13 @@ Deno.test("stepCall() matches stdin (STDIN-1, STDIN-2, STDIN-6, STDIN-7)", async
       received: enc.encode("three"),
       argv: ["kubectl", "apply", "-f", "-"],
       deniedVars: [],
+      // LANG-1: both members match on argv and fail on stdin.
+      closest: [0, 1].map((stepIndex) => ({
+        stepIndex,
+        prefix: 4,
+        matched: 4,
+        difference: { kind: "stdin" },
+      })),
     });
     assert.deepEqual(progress(r.state), progress(st));
     assert.deepEqual(r.state.unexpectedCalls.map((u) => [u.reason, u.stepIndex]), [["stdin", 0]]);

@@ -159,6 +159,17 @@ Deno.test("a mismatch report names the failing variable or stdin rule (LANG-4, I
         "  environment variable AWS_PROFILE did not match:",
         '    expected: {{ .regex "^prod" }}',
         "    received: another value (not shown)",
+        // LANG-1's proposal, with the variable named.
+        "",
+        "  Closest steps:",
+        "    step 1: aws s3 ls",
+        "      argv matches; environment variable AWS_PROFILE differs",
+        "",
+        "  To accept this call, add:",
+        "    # before step 1",
+        "    - match:",
+        "        argv: [aws, s3, ls]",
+        '      respond: {stdout: ""}',
       ),
     );
     assert.ok(outcome.kind === "env-mismatch" && outcome.reason === "value differs");
@@ -167,14 +178,14 @@ Deno.test("a mismatch report names the failing variable or stdin rule (LANG-4, I
     const engine = createReplayEngine(scenario, { env: { AWS_PROFILE: "prod", DRY_RUN: "1" } });
     assert.match(
       report(engine.call(["aws", "s3", "ls"])),
-      /environment variable DRY_RUN did not match:\n {4}expected: \(unset\)\n {4}received: set \(value not shown\)\n$/,
+      /environment variable DRY_RUN did not match:\n {4}expected: \(unset\)\n {4}received: set \(value not shown\)\n\n {2}Closest steps:\n {4}step 1: aws s3 ls\n {6}argv matches; environment variable DRY_RUN differs\n/,
     );
   });
   await t.step("a variable that is not set", () => {
     const engine = createReplayEngine(scenario);
     assert.match(
       report(engine.call(["aws", "s3", "ls"])),
-      /AWS_PROFILE did not match:\n.*\n {4}received: \(unset\)\n$/,
+      /AWS_PROFILE did not match:\n.*\n {4}received: \(unset\)\n/,
     );
   });
   await t.step("a JSON rule names the path that differs", () => {
@@ -190,6 +201,16 @@ Deno.test("a mismatch report names the failing variable or stdin rule (LANG-4, I
         "    at .spec.replicas: expected 3, got 2",
         "    received (first 200 characters):",
         '      {"spec": {"replicas": 2}}',
+        "",
+        "  Closest steps:",
+        "    step 2: kubectl apply -f -",
+        "      argv matches; stdin differs",
+        "",
+        "  To accept this call, add:",
+        "    # before step 2",
+        "    - match:",
+        "        argv: [kubectl, apply, -f, '-']",
+        '      respond: {stdout: ""}',
       ),
     );
   });

@@ -7,6 +7,7 @@ import { parseState, serializeState } from "../../../core/replay/state.ts";
 import { renderOutcome, renderTraceLine } from "../../../core/report/outcome.ts";
 import { renderVerifyText } from "../../../core/report/text.ts";
 import { renderVerifyJson } from "../../../core/report/json.ts";
+import { renderSuggestions } from "../../../core/report/suggested_step.ts";
 import { buildDryRunReport, renderDryRun } from "../../../core/report/dry_run.ts";
 import {
   findAllowlistViolations,
@@ -135,6 +136,11 @@ Deno.test("a forbidden call is recorded, fails verify and reads the same in ever
     step_index: null,
     message: "never destroy in CI",
   }]);
+  // LANG-1's proposals leave a forbidden call out: no step can accept it.
+  assert.equal(
+    renderSuggestions(result),
+    '# ["terraform", "destroy", "-auto-approve"] (forbidden: never destroy in CI): forbidden by the scenario, no step accepts it\n',
+  );
   // The state file keeps the reason and the message.
   const back = parseState(serializeState(engine.state));
   assert.deepEqual(back.unexpectedCalls, engine.state.unexpectedCalls);

@@ -177,12 +177,36 @@ Deno.test("verifyState() keeps at most 20 unexpected calls and the total count (
       {},
     );
     assert.deepEqual(result.unexpectedCalls, [
-      { argv: ["a"], reason: "complete", stepIndex: null },
+      // LANG-1: step 1's argv matches the call made after completion.
+      { argv: ["a"], reason: "complete", stepIndex: null, argvMatchesStep: 0 },
       { argv: ["a", "-"], reason: "stdin", stepIndex: 0 },
     ]);
     assert.equal(result.unexpectedCount, 2);
     assert.equal(result.passed, false);
   });
+  await t.step(
+    "argvMatchesStep names the first step whose argv matches, with meta.vars (LANG-1)",
+    () => {
+      const sc = makeScenario({
+        name: "s",
+        vars: { ns: "prod" },
+        steps: [{ argv: ["k", "get"] }, { argv: ["k", "-n", "{{ .ns }}"] }, {
+          argv: ["k", "-n", "prod"],
+        }],
+      });
+      const result = verifyState(
+        sc,
+        makeState(sc, {
+          counts: [0, 0, 0],
+          unexpected: [
+            { argv: ["k", "-n", "prod"], reason: "mismatch", stepIndex: 0 },
+            { argv: ["k", "-n", "dev"], reason: "mismatch", stepIndex: 0 },
+          ],
+        }),
+      );
+      assert.deepEqual(result.unexpectedCalls.map((u) => u.argvMatchesStep), [1, undefined]);
+    },
+  );
   await t.step("missing counts read as 0", () => {
     const result = verifyState(scenario, makeState(scenario, { counts: [] }), {});
     assert.equal(result.steps[0]?.callCount, 0);
