@@ -27,14 +27,20 @@ export type {
   ArgvDiff,
   Block,
   Calls,
+  CaptureFrom,
+  CaptureSource,
   ClosestStep,
   Content,
   Diagnostic,
+  ForbidRule,
   GroupRange,
+  JsonValue,
   Respond,
   Scenario,
   ScenarioMeta,
+  SignalName,
   State,
+  StdinExpectation,
   Step,
   StepDifference,
   StepElement,
@@ -71,7 +77,7 @@ export {
 export type { FsFailureKind } from "./core/fs_failure.ts";
 
 // Matching and stepping, and the in-memory engine
-export { explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
+export { type CaptureValues, explainArgvMismatch, matchArgv } from "./core/lang/matcher.ts";
 export {
   type CallInput,
   type EffectiveVars,
@@ -83,6 +89,7 @@ export {
   type StepResult,
 } from "./core/replay/engine.ts";
 export { parseState, serializeState } from "./core/replay/state.ts";
+export { scenarioEnvNames } from "./core/replay/call_rules.ts";
 export {
   createReplayEngine,
   type EngineCallOptions,

@@ -10,6 +10,8 @@ import { writeAllSync } from "../effects/fs.ts";
 import { MAX_STDIN_BYTES } from "../core/limits.ts";
 import { ENV, parseFlag } from "../core/env.ts";
 import { ReplayError } from "../core/errors.ts";
+import type { SignalName } from "../core/types.ts";
+import { signalExitCode } from "../core/replay/signals.ts";
 import { absolutePath, type SessionFiles, sessionFiles } from "../effects/session/files.ts";
 import {
   ensureSessionStateDir,
@@ -157,6 +159,26 @@ async function _recordReal(
 }
 
 /**
+ * Ends this process by `signal` after the answer was written (LANG-6). The shim `exec`s the
+ * intercept, so this process is the fake the caller waits for. A signal whose default action
+ * ends the process does so at once; one that is ignored — SIGPIPE always (the Deno runtime
+ * ignores it), SIGINT and SIGQUIT in a background job of a non-interactive shell — cannot,
+ * and the fake exits with 128 + the signal's number instead, the status a shell reports for a
+ * process killed by it.
+ */
+async function _endBy(signal: SignalName): Promise<number> {
+  if (signal !== "PIPE") {
+    try {
+      Deno.kill(Deno.pid, `SIG${signal}`);
+      for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 10));
+    } catch {
+      // Not delivered: exit with the status instead.
+    }
+  }
+  return signalExitCode(signal, Deno.build.os);
+}
+
+/**
  * Runs one intercepted call and returns its exit code. Writes the fake's output.
  *
  * @param args The arguments after `__intercept`.
@@ -202,6 +224,7 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     if (answer.delayMs > 0) await new Promise((r) => setTimeout(r, answer.delayMs));
     writeAllSync(Deno.stdout, answer.stdout);
     writeAllSync(Deno.stderr, answer.stderr);
+    if (answer.signal !== undefined) return await _endBy(answer.signal);
     return answer.exitCode;
   } catch (error) {
     _err(renderCallError(error, trace));

@@ -29,10 +29,40 @@ export type Content =
   | { readonly kind: "binary"; readonly bytes: Uint8Array }
   | { readonly kind: "file"; readonly path: string };
 
+/** The signals a fake can end by (LANG-6), without the `SIG` prefix. */
+export type SignalName =
+  | "TERM"
+  | "INT"
+  | "KILL"
+  | "HUP"
+  | "QUIT"
+  | "USR1"
+  | "USR2"
+  | "PIPE"
+  | "ALRM";
+
+/** Where a capture's value comes from in the actual call (LANG-3). */
+export type CaptureSource =
+  | { readonly kind: "argv"; readonly index: number }
+  | { readonly kind: "stdin" }
+  | { readonly kind: "env"; readonly name: string };
+
+/** A capture taken from the call: `{from: <source>, regex?: <pattern>}` (LANG-3). */
+export interface CaptureFrom {
+  /** The source as written: `argv[N]`, `stdin` or `env.NAME`. */
+  readonly from: string;
+  /** The parsed source. */
+  readonly source: CaptureSource;
+  /** The regex whose first capture group is the value; absent: the whole source. */
+  readonly regex?: string;
+}
+
 /** How a leaf step answers a call. */
 export interface Respond {
   /** Exit code of the fake, 0–255. */
   readonly exit: number;
+  /** The signal the fake ends by after writing its output (LANG-6); excludes `exit`. */
+  readonly signal?: SignalName;
   /** What the fake writes to stdout. */
   readonly stdout: Content;
   /** What the fake writes to stderr. */
@@ -41,8 +71,41 @@ export interface Respond {
   readonly delayMs: number;
   /** The delay as written (e.g. `"2s"`), for reports. */
   readonly delay?: string;
-  /** Captures stored when this step answers (CAP-1). */
+  /** Literal captures stored when this step answers (CAP-1). */
   readonly capture: Readonly<Record<string, string>>;
+  /** Captures taken from the call when this step answers (LANG-3). */
+  readonly captureFrom?: Readonly<Record<string, CaptureFrom>>;
+}
+
+/** A JSON value, as `match.stdin.json` holds it (LANG-4). */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/**
+ * What a step expects on stdin (STDIN-1, LANG-4): exact text or bytes, or a rule — a regex
+ * found anywhere, a text it contains, or JSON that contains a value as a subset.
+ */
+export type StdinExpectation =
+  | Content
+  | { readonly kind: "regex"; readonly source: string }
+  | { readonly kind: "contains"; readonly text: string }
+  | { readonly kind: "json"; readonly value: JsonValue };
+
+/** A top-level `forbid` entry (LANG-5): calls whose argv starts like this fail at once. */
+export interface ForbidRule {
+  /** 0-based index in `forbid`. */
+  readonly index: number;
+  /** YAML path, e.g. `forbid[0]`. */
+  readonly yamlPath: string;
+  /** The argv prefix pattern; element 0 is the command name. */
+  readonly argv: readonly string[];
+  /** The message shown with the refusal, when written. */
+  readonly message?: string;
 }
 
 /** Call bounds of a leaf step (SCN-17). */
@@ -68,10 +131,20 @@ export interface Step {
   readonly line?: number;
   /** Argv pattern; element 0 is the command name. */
   readonly argv: readonly string[];
-  /** Expected stdin, when the step matches on it (STDIN-1). */
-  readonly stdin?: Content;
-  /** The canned answer. */
+  /** Expected stdin, when the step matches on it (STDIN-1, LANG-4). */
+  readonly stdin?: StdinExpectation;
+  /**
+   * Expected environment variables of the caller (LANG-4): an argv-item pattern each, or
+   * `null` for a variable that must be unset.
+   */
+  readonly env?: Readonly<Record<string, string | null>>;
+  /** The canned answer (the first one when `respond` is a list). */
   readonly respond: Respond;
+  /**
+   * Every answer when `respond` is written as a list (LANG-2): the n-th call gets the n-th
+   * answer, the last one repeats. Absent for a single answer.
+   */
+  readonly answers?: readonly Respond[];
   /** Call bounds. */
   readonly calls: Calls;
   /** Name of the group this step belongs to, if any. */
@@ -135,12 +208,14 @@ export interface Scenario {
   readonly groups: readonly GroupRange[];
   /** Blocks in order (STEP-2). */
   readonly blocks: readonly Block[];
-  /** Distinct `argv[0]` values in first-appearance order. */
+  /** Distinct `argv[0]` values in first-appearance order (steps, then `forbid`). */
   readonly commands: readonly string[];
+  /** The `forbid` entries (LANG-5); absent or empty when there are none. */
+  readonly forbid?: readonly ForbidRule[];
 }
 
 /** Why a call was unexpected. */
-export type UnexpectedReason = "mismatch" | "stdin" | "complete";
+export type UnexpectedReason = "mismatch" | "stdin" | "env" | "complete" | "forbidden";
 
 /** One retained unexpected call (STATE-5). */
 export interface UnexpectedCall {
@@ -148,10 +223,12 @@ export interface UnexpectedCall {
   readonly argv: readonly string[];
   /** Why it was unexpected. */
   readonly reason: UnexpectedReason;
-  /** The 0-based subject step, or null after completion. */
+  /** The 0-based subject step, or null after completion and for forbidden calls. */
   readonly stepIndex: number | null;
   /** RFC 3339 time of the call. */
   readonly at: string;
+  /** The `forbid` entry's message, for forbidden calls that have one (LANG-5). */
+  readonly message?: string;
 }
 
 /** Session progress (STATE-5), camelCase. */
@@ -219,6 +296,8 @@ export type StepDifference =
   | { readonly kind: "argv"; readonly diff?: ArgvDiff }
   /** The argv matches, the stdin expectation does not (STDIN-6). */
   | { readonly kind: "stdin" }
+  /** The argv matches, the caller's environment does not (LANG-4); `name` is the variable. */
+  | { readonly kind: "env"; readonly name: string }
   /** The argv matches, but the step has had its `max` calls (STEP-7). */
   | { readonly kind: "exhausted"; readonly count: number; readonly max: number }
   /** The argv matches, but the cursor has moved past the step (a skipped optional step). */
@@ -245,7 +324,11 @@ export type StepOutcome =
   | {
     readonly kind: "matched";
     readonly stepIndex: number;
+    /** 0-based index of the answer given (LANG-2); 0 for a single answer. */
+    readonly answer: number;
     readonly exitCode: number;
+    /** The signal the fake ends by after its output (LANG-6). */
+    readonly signal?: SignalName;
     readonly stdout: Uint8Array;
     readonly stderr: Uint8Array;
     readonly delayMs: number;
@@ -264,12 +347,41 @@ export type StepOutcome =
   | {
     readonly kind: "stdin-mismatch";
     readonly stepIndex: number;
-    readonly expected: Content;
+    readonly expected: StdinExpectation;
     readonly received: Uint8Array | "too-large";
+    readonly argv: readonly string[];
+    /** Why a rule did not hold (LANG-4), e.g. `at .spec.replicas: expected 3, got 2`. */
+    readonly reason?: string;
+    readonly deniedVars: readonly string[];
+    /** The steps closest to the call, best first (LANG-1); absent in hand-built outcomes. */
+    readonly closest?: readonly ClosestStep[];
+  }
+  | {
+    /** The argv matched but a `match.env` variable did not (LANG-4). */
+    readonly kind: "env-mismatch";
+    readonly stepIndex: number;
+    /** The variable that did not match. */
+    readonly name: string;
+    /** Its pattern, or null when it must be unset. */
+    readonly expected: string | null;
+    /** The caller's value, or undefined when unset; reports never show it (SEC-11). */
+    readonly received: string | undefined;
+    /** Why it did not match, without the value. */
+    readonly reason: "must be unset" | "is not set" | "value differs";
     readonly argv: readonly string[];
     readonly deniedVars: readonly string[];
     /** The steps closest to the call, best first (LANG-1); absent in hand-built outcomes. */
     readonly closest?: readonly ClosestStep[];
+  }
+  | {
+    /** The call matched a `forbid` entry (LANG-5). */
+    readonly kind: "forbidden";
+    /** 0-based index of the entry. */
+    readonly forbidIndex: number;
+    readonly received: readonly string[];
+    /** The entry's message, when written. */
+    readonly message?: string;
+    readonly deniedVars: readonly string[];
   }
   | {
     readonly kind: "complete";
@@ -301,6 +413,13 @@ export interface VerifyStep {
   readonly passed: boolean;
   /** Whether the step had an explicit `calls` block. */
   readonly explicitCalls: boolean;
+  /**
+   * For a step with a list of answers (LANG-2): the 1-based answer it is at (the last one
+   * given; 0 before the first call).
+   */
+  readonly answer?: number;
+  /** For a step with a list of answers: how many answers the list has. */
+  readonly answers?: number;
 }
 
 /** An unexpected call as reported by verification. */
@@ -311,6 +430,8 @@ export interface VerifyUnexpected {
   readonly reason: UnexpectedReason;
   /** Subject step index or null. */
   readonly stepIndex: number | null;
+  /** The `forbid` entry's message, for forbidden calls that have one (LANG-5). */
+  readonly message?: string;
   /**
    * The first step whose argv pattern matches the call, with the `meta.vars` values (LANG-1):
    * the call was unexpected for its place in the order, its stdin or that step's call count,

@@ -30,6 +30,9 @@ function at(path: string[]): Json {
 
 const LEAF = ["properties", "steps", "items", "anyOf", "0", "properties"];
 const GROUP = ["properties", "steps", "items", "anyOf", "1", "properties", "group", "properties"];
+/** `respond` as one answer, and as a list of answers (LANG-2), under a leaf step. */
+const ONE_ANSWER = ["respond", "anyOf", "0"];
+const ANSWER_LIST = ["respond", "anyOf", "1", "items"];
 
 Deno.test("schema/scenario.schema.json is up to date (SCN-24)", async () => {
   const checkedIn = await Deno.readTextFile(SCHEMA_URL).catch(() => "");
@@ -51,12 +54,23 @@ Deno.test("buildScenarioJsonSchema() states the SCN-24 rules", async (t) => {
       if (node.properties !== undefined) {
         assert.equal(node.additionalProperties, false, path);
       } else {
-        // The only free-form objects are the string maps meta.vars and respond.capture.
-        assert.deepEqual(node.additionalProperties, { type: "string" }, path);
-        maps.push(path.replace(/.*\/properties\//, ""));
+        // The only free-form objects are the maps meta.vars, match.env, respond.capture and
+        // the objects of a JSON value (match.stdin.json).
+        maps.push(path.replace(/.*\/(properties|definitions)\//, ""));
       }
     });
-    assert.deepEqual([...new Set(maps)].sort(), ["capture", "vars"]);
+    assert.deepEqual([...new Set(maps)].sort(), [
+      "capture",
+      "env",
+      "json_value/anyOf/5",
+      "vars",
+    ]);
+    assert.deepEqual(at(["properties", "meta", "properties", "vars"]).additionalProperties, {
+      type: "string",
+    });
+    assert.deepEqual(at([...LEAF, "match", "properties", "env"]).additionalProperties, {
+      type: ["string", "null"],
+    });
   });
   await t.step("a description on every field", () => {
     let fields = 0;
@@ -70,16 +84,49 @@ Deno.test("buildScenarioJsonSchema() states the SCN-24 rules", async (t) => {
     });
     assert.ok(fields >= 25, `only ${fields} fields`);
   });
-  await t.step("stdout/stdout_file and stderr/stderr_file exclusions", () => {
+  await t.step("stdout/stdout_file, stderr/stderr_file and signal/exit exclusions", () => {
     for (const base of [LEAF, [...GROUP, "steps", "items", "properties"]]) {
-      assert.deepEqual(at([...base, "respond"]).allOf, [
-        { not: { required: ["stdout", "stdout_file"] } },
-        { not: { required: ["stderr", "stderr_file"] } },
-      ]);
+      for (const respond of [ONE_ANSWER, ANSWER_LIST]) {
+        assert.deepEqual(at([...base, ...respond]).allOf, [
+          { not: { required: ["stdout", "stdout_file"] } },
+          { not: { required: ["stderr", "stderr_file"] } },
+          { not: { required: ["signal", "exit"] } },
+        ]);
+      }
     }
   });
+  await t.step("respond is one answer or a non-empty list of answers (LANG-2)", () => {
+    assert.deepEqual(at([...LEAF, ...ONE_ANSWER]), at([...LEAF, ...ANSWER_LIST]));
+    assert.equal(at([...LEAF, "respond", "anyOf", "1"]).minItems, 1);
+  });
+  await t.step("signal is the enum of LANG-6", () => {
+    assert.deepEqual(at([...LEAF, ...ONE_ANSWER, "properties", "signal"]).enum, [
+      "TERM",
+      "INT",
+      "KILL",
+      "HUP",
+      "QUIT",
+      "USR1",
+      "USR2",
+      "PIPE",
+      "ALRM",
+    ]);
+  });
+  await t.step("a stdin rule has exactly one of regex, contains, json (LANG-4)", () => {
+    const rule = at([...LEAF, "match", "properties", "stdin", "anyOf", "1"]);
+    assert.deepEqual(rule.oneOf, [
+      { required: ["regex"] },
+      { required: ["contains"] },
+      { required: ["json"] },
+    ]);
+  });
+  await t.step("forbid entries need argv, at least one item (LANG-5)", () => {
+    const entry = at(["properties", "forbid", "items"]);
+    assert.deepEqual(entry.required, ["argv"]);
+    assert.equal(at(["properties", "forbid", "items", "properties", "argv"]).minItems, 1);
+  });
   await t.step("exit is an integer 0-255 defaulting to 0", () => {
-    const exit = at([...LEAF, "respond", "properties", "exit"]);
+    const exit = at([...LEAF, ...ONE_ANSWER, "properties", "exit"]);
     assert.equal(exit.type, "integer");
     assert.equal(exit.minimum, 0);
     assert.equal(exit.maximum, 255);
@@ -145,6 +192,51 @@ Deno.test("buildScenarioJsonSchema() accepts and rejects documents like the load
         ],
       },
       valid: true,
+    },
+    {
+      name: "every LANG key",
+      doc: {
+        meta: { name: "lang" },
+        forbid: [{ argv: ["terraform", "destroy"], message: "never" }, { argv: ["rm"] }],
+        steps: [
+          leaf({
+            match: {
+              argv: ["kubectl", "logs", "{{ .capture.app }}"],
+              env: { KUBECONFIG: "/k", DRY_RUN: null },
+              stdin: { json: { kind: "Pod", spec: { replicas: 3, tags: ["a", true, null] } } },
+            },
+            respond: [
+              { stdout: "pending\n", capture: { app: { from: "argv[2]", regex: "^(\\w+)" } } },
+              { stdout: "ready\n", signal: "TERM" },
+            ],
+          }),
+          leaf({ match: { argv: ["a"], stdin: { regex: "^x" } } }),
+          leaf({ match: { argv: ["b"], stdin: { contains: "x" } } }),
+        ],
+      },
+      valid: true,
+    },
+    {
+      name: "signal with exit",
+      doc: doc(leaf({ respond: { signal: "TERM", exit: 1 } })),
+      valid: false,
+    },
+    { name: "unknown signal", doc: doc(leaf({ respond: { signal: "SEGV" } })), valid: false },
+    { name: "empty answer list", doc: doc(leaf({ respond: [] })), valid: false },
+    {
+      name: "stdin rule with two keys",
+      doc: doc(leaf({ match: { argv: ["a"], stdin: { regex: "x", contains: "y" } } })),
+      valid: false,
+    },
+    {
+      name: "capture source without from",
+      doc: doc(leaf({ respond: { capture: { a: { regex: "x" } } } })),
+      valid: false,
+    },
+    {
+      name: "forbid without argv",
+      doc: { ...doc(leaf()), forbid: [{ message: "x" }] },
+      valid: false,
     },
     { name: "unknown root key", doc: { ...doc(leaf()), extra: 1 }, valid: false },
     { name: "unknown respond key", doc: doc(leaf({ respond: { stdot: "x" } })), valid: false },

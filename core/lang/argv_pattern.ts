@@ -10,7 +10,7 @@ export type PatternElement =
   | { kind: "literal"; text: string }
   | { kind: "wildcard" }
   | { kind: "regex"; source: string; regex: RegExp }
-  | { kind: "template"; text: string; refs: string[] };
+  | { kind: "template"; text: string; refs: string[]; captures?: string[] };
 
 /** `{{ .any }}` with optional whitespace, on the trimmed element. */
 const WILDCARD = /^\{\{\s*\.any\s*\}\}$/;
@@ -20,6 +20,12 @@ const REGEX_FORM = /^\{\{\s*\.regex\s+"([\s\S]*)"\s*\}\}$/;
 
 /** A variable reference `{{ .NAME }}` inside an argv element. */
 const VAR_REF = /\{\{[ \t\r\n]*\.([A-Za-z_][A-Za-z0-9_]*)[ \t\r\n]*\}\}/g;
+
+/** A capture reference `{{ .capture.ID }}` inside an argv element (LANG-3). */
+const CAPTURE_REF = /\{\{[ \t\r\n]*\.capture\.([A-Za-z_][A-Za-z0-9_]*)[ \t\r\n]*\}\}/g;
+
+/** A capture or a variable reference. */
+const BOTH_REFS = new RegExp(`${CAPTURE_REF.source}|${VAR_REF.source}`, "g");
 
 /** A leading RE2 flag group such as `(?i)` or `(?is)`. */
 const RE2_FLAGS = /^\(\?([ims]+)\)/;
@@ -158,6 +164,68 @@ function declaredRefs(text: string, declared: ReadonlySet<string>): string[] {
 }
 
 /**
+ * Runs a compiled pattern on `value` like {@linkcode searchRegex}, returning the match with
+ * its groups (LANG-3), or null.
+ *
+ * @param regex A regex from {@linkcode compileRegexPattern}.
+ * @param value The text searched.
+ * @returns The match, or null.
+ */
+export function execRegex(regex: RegExp, value: string): RegExpExecArray | null {
+  if (regex.unicode && ASCII_ONLY.test(value)) {
+    const twin = _legacyTwin(regex);
+    if (twin !== null) return twin.exec(value);
+  }
+  return regex.exec(value);
+}
+
+/**
+ * The names of a compiled pattern's named groups (`(?<name>…)`, or RE2's `(?P<name>…)`), in
+ * order (LANG-3).
+ *
+ * @example Usage
+ * ```ts
+ * import { compileRegexPattern, regexGroupNames } from "./argv_pattern.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const re = compileRegexPattern("^deploy/(?<app>[a-z]+)-(?P<env>dev|prod)$");
+ * assert.ok(re instanceof RegExp);
+ * assert.deepEqual(regexGroupNames(re), ["app", "env"]);
+ * ```
+ *
+ * @param regex A regex from {@linkcode compileRegexPattern}.
+ * @returns The names; empty when it has none.
+ */
+export function regexGroupNames(regex: RegExp): string[] {
+  if (!regex.source.includes("(?<")) return [];
+  // An empty alternative matches "", and the result lists every group of the pattern.
+  const groups = new RegExp(`(?:${regex.source})|`, regex.flags).exec("")?.groups;
+  return groups === undefined ? [] : Object.keys(groups);
+}
+
+/**
+ * The capture identifiers an argv element references with `{{ .capture.ID }}` (LANG-3), each
+ * once, in order of first appearance.
+ *
+ * @example Usage
+ * ```ts
+ * import { captureRefs } from "./argv_pattern.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(captureRefs("{{ .capture.app }}-{{.capture.env}}"), ["app", "env"]);
+ * ```
+ *
+ * @param text The pattern element.
+ * @returns The identifiers.
+ */
+export function captureRefs(text: string): string[] {
+  const ids: string[] = [];
+  if (!text.includes("{{")) return ids;
+  for (const m of text.matchAll(CAPTURE_REF)) if (!ids.includes(m[1]!)) ids.push(m[1]!);
+  return ids;
+}
+
+/**
  * Classifies one argv pattern element (MATCH-3, MATCH-6). With surrounding whitespace removed,
  * `{{ .any }}` (optional inner whitespace) is a wildcard and `{{ .regex "PATTERN" }}` (at least
  * one whitespace after `.regex`) a regex whose PATTERN is taken verbatim; an element with a
@@ -207,13 +275,15 @@ export function classifyPatternElement(
     return { kind: "regex", source, regex };
   }
   const refs = declaredRefs(p, declared);
+  const captures = captureRefs(p);
+  if (captures.length > 0) return { kind: "template", text: p, refs, captures };
   return refs.length > 0 ? { kind: "template", text: p, refs } : { kind: "literal", text: p };
 }
 
 /**
  * Replaces every `{{ .NAME }}` reference (optional whitespace inside the braces) whose NAME is
  * an own key of `vars` by its value (MATCH-3 rule 4, MATCH-7). Any other `{{ … }}` text, and
- * `{{ .capture }}`, stays as written.
+ * `{{ .capture.ID }}` (see {@linkcode substituteRefs}), stays as written.
  *
  * @example Usage
  * ```ts
@@ -233,5 +303,45 @@ export function substituteVars(text: string, vars: Readonly<Record<string, strin
     VAR_REF,
     (ref: string, name: string) =>
       name !== "capture" && Object.hasOwn(vars, name) ? vars[name] ?? ref : ref,
+  );
+}
+
+/**
+ * Replaces the variable references of an argv element (as {@linkcode substituteVars}) and its
+ * capture references `{{ .capture.ID }}` by the stored values (LANG-3).
+ *
+ * @example Usage
+ * ```ts
+ * import { substituteRefs } from "./argv_pattern.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(substituteRefs("{{ .capture.app }}@{{ .ns }}", { ns: "prod" }, { app: "web" }), "web@prod");
+ * assert.equal(substituteRefs("{{ .capture.app }}", {}, {}), undefined);
+ * ```
+ *
+ * @param text The pattern element.
+ * @param vars Effective values of the declared variables.
+ * @param captures The stored captures.
+ * @returns The text with the references replaced, or undefined when a referenced capture is
+ * not set (such an element matches nothing).
+ */
+export function substituteRefs(
+  text: string,
+  vars: Readonly<Record<string, string>>,
+  captures: Readonly<Record<string, string>>,
+): string | undefined {
+  if (!text.includes("{{")) return text;
+  const ids = captureRefs(text);
+  if (ids.length === 0) return substituteVars(text, vars);
+  if (!ids.every((id) => Object.hasOwn(captures, id))) return undefined;
+  // One left-to-right pass, so that a value is never substituted again.
+  return text.replace(
+    BOTH_REFS,
+    (ref: string, id: string | undefined, name: string | undefined) => {
+      if (id !== undefined) return captures[id] ?? "";
+      return name !== undefined && name !== "capture" && Object.hasOwn(vars, name)
+        ? vars[name] ?? ref
+        : ref;
+    },
   );
 }

@@ -6,9 +6,11 @@
  */
 
 import {
+  captureRefs,
   classifyPatternElement,
   type PatternElement,
   searchRegex,
+  substituteRefs,
   substituteVars,
 } from "./argv_pattern.ts";
 import type { ArgvDiff } from "../types.ts";
@@ -29,11 +31,20 @@ function shapeOf(p: string): Shape {
   return shape;
 }
 
+/**
+ * The stored captures an argv pattern sees (LANG-3), or `"unknown"` to let every element with
+ * a capture reference match (for decisions taken before the state is read, STDIN-3).
+ */
+export type CaptureValues = Readonly<Record<string, string>> | "unknown";
+
+const NO_CAPTURES: Readonly<Record<string, string>> = {};
+
 /** Element match from MATCH-3 rule 2 on, for a position > 0 where `p !== v`. */
 function matchesNonLiteral(
   p: string,
   v: string,
   vars: Readonly<Record<string, string>> | undefined,
+  captures: CaptureValues | undefined,
 ): boolean {
   if (!p.includes("{{")) return false;
   const shape = shapeOf(p);
@@ -44,11 +55,46 @@ function matchesNonLiteral(
       return searchRegex(shape.regex, v);
     case "error":
       return false; // rejected at load time (MATCH-6); never matches here
-    default:
+    default: {
       // Rule 4: only declared names are substituted, so an element without a declared
       // reference substitutes to itself, which already differs from `v`.
-      return vars !== undefined && substituteVars(p, vars) === v;
+      if (!p.includes(".capture.")) return vars !== undefined && substituteVars(p, vars) === v;
+      if (captures === "unknown") {
+        return captureRefs(p).length > 0 || substituteVars(p, vars ?? {}) === v;
+      }
+      return substituteRefs(p, vars ?? {}, captures ?? NO_CAPTURES) === v;
+    }
   }
+}
+
+/**
+ * Tells whether one value matches one pattern element with the rules of an argv item from
+ * position 1 on (MATCH-3, LANG-3): literal, `{{ .any }}`, `{{ .regex "…" }}`, or references to
+ * variables and captures substituted and then compared exactly.
+ *
+ * @example Usage
+ * ```ts
+ * import { matchElement } from "./matcher.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(matchElement('{{ .regex "^prod" }}', "prod-eu"), true);
+ * assert.equal(matchElement("{{ .capture.app }}", "web", {}, { app: "web" }), true);
+ * assert.equal(matchElement("{{ .capture.app }}", "web", {}, {}), false);
+ * ```
+ *
+ * @param p The pattern element.
+ * @param v The value.
+ * @param vars Effective values of the declared variables.
+ * @param captures The stored captures.
+ * @returns Whether the value matches.
+ */
+export function matchElement(
+  p: string,
+  v: string,
+  vars?: Readonly<Record<string, string>>,
+  captures?: CaptureValues,
+): boolean {
+  return p === v || matchesNonLiteral(p, v, vars, captures);
 }
 
 /**
@@ -73,20 +119,63 @@ function matchesNonLiteral(
  * @param received The received argv.
  * @param vars Effective values of the declared variables (TPL-3); its keys are the declared
  * names. Without it, no variable reference matches.
+ * @param captures The stored captures (LANG-3): `{{ .capture.ID }}` is substituted, and an
+ * element referencing an unset capture matches nothing. Without it, no capture is set.
  * @returns Whether the call matches the step.
  */
 export function matchArgv(
   pattern: readonly string[],
   received: readonly string[],
   vars?: Readonly<Record<string, string>>,
+  captures?: CaptureValues,
 ): boolean {
   const n = pattern.length;
   if (n !== received.length) return false;
+  return _matchPrefix(pattern, received, n, vars, captures);
+}
+
+/**
+ * Tells whether an argv starts with a pattern (LANG-5): at least as many elements, and the
+ * first ones matching as in {@linkcode matchArgv}.
+ *
+ * @example Usage
+ * ```ts
+ * import { matchArgvPrefix } from "./matcher.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(matchArgvPrefix(["terraform", "destroy"], ["terraform", "destroy", "-auto-approve"]), true);
+ * assert.equal(matchArgvPrefix(["terraform", "destroy"], ["terraform"]), false);
+ * ```
+ *
+ * @param pattern The prefix pattern; element 0 is the command name.
+ * @param received The received argv.
+ * @param vars Effective values of the declared variables.
+ * @param captures The stored captures.
+ * @returns Whether the argv starts with the pattern.
+ */
+export function matchArgvPrefix(
+  pattern: readonly string[],
+  received: readonly string[],
+  vars?: Readonly<Record<string, string>>,
+  captures?: CaptureValues,
+): boolean {
+  const n = pattern.length;
+  if (n > received.length) return false;
+  return _matchPrefix(pattern, received, n, vars, captures);
+}
+
+function _matchPrefix(
+  pattern: readonly string[],
+  received: readonly string[],
+  n: number,
+  vars: Readonly<Record<string, string>> | undefined,
+  captures: CaptureValues | undefined,
+): boolean {
   for (let i = 0; i < n; i++) {
     const p = pattern[i]!;
     const v = received[i]!;
     if (p === v) continue;
-    if (i === 0 || !matchesNonLiteral(p, v, vars)) return false;
+    if (i === 0 || !matchesNonLiteral(p, v, vars, captures)) return false;
   }
   return true;
 }
@@ -110,6 +199,7 @@ export function matchArgv(
  * @param v The received value.
  * @param position The element's 0-based position (position 0 is always literal, MATCH-5).
  * @param vars Effective values of the declared variables, as for {@linkcode matchArgv}.
+ * @param captures The stored captures, as for {@linkcode matchArgv}.
  * @returns Whether the element matches.
  */
 export function matchArgvElement(
@@ -117,8 +207,9 @@ export function matchArgvElement(
   v: string,
   position: number,
   vars?: Readonly<Record<string, string>>,
+  captures?: CaptureValues,
 ): boolean {
-  return p === v || (position > 0 && matchesNonLiteral(p, v, vars));
+  return p === v || (position > 0 && matchesNonLiteral(p, v, vars, captures));
 }
 
 function q(text: string): string {
@@ -130,6 +221,7 @@ function diffAt(
   p: string,
   v: string,
   vars: Readonly<Record<string, string>> | undefined,
+  captures: Readonly<Record<string, string>>,
 ): ArgvDiff {
   const literal: ArgvDiff = {
     position,
@@ -149,10 +241,24 @@ function diffAt(
       reason: `regex ${q(shape.source)} did not match ${q(v)}`,
     };
   }
-  if (shape.kind === "literal" && vars !== undefined) {
-    const element = classifyPatternElement(p, new Set(Object.keys(vars)));
+  const plain = shape.kind === "literal" || shape.kind === "template";
+  if (plain && p.includes(".capture.")) {
+    const unset = captureRefs(p).filter((id) => !Object.hasOwn(captures, id));
+    if (unset.length > 0) {
+      return {
+        position,
+        kind: "template",
+        pattern: p,
+        source: p,
+        received: v,
+        reason: `capture ${q(unset[0]!)} is not set`,
+      };
+    }
+  }
+  if (plain && (vars !== undefined || p.includes(".capture."))) {
+    const element = classifyPatternElement(p, new Set(Object.keys(vars ?? {})));
     if (element.kind === "template") {
-      const rendered = substituteVars(p, vars);
+      const rendered = substituteRefs(p, vars ?? {}, captures) ?? p;
       return {
         position,
         kind: "template",
@@ -193,19 +299,23 @@ function diffAt(
  * @param pattern The step's argv pattern; element 0 is the command name.
  * @param received The received argv.
  * @param vars Effective values of the declared variables, as for {@linkcode matchArgv}.
+ * @param captures The stored captures, as for {@linkcode matchArgv}.
  * @returns The first difference, or `undefined` when the argv matches.
  */
 export function explainArgvMismatch(
   pattern: readonly string[],
   received: readonly string[],
   vars?: Readonly<Record<string, string>>,
+  captures: Readonly<Record<string, string>> = NO_CAPTURES,
 ): ArgvDiff | undefined {
   const common = Math.min(pattern.length, received.length);
   for (let i = 0; i < common; i++) {
     const p = pattern[i]!;
     const v = received[i]!;
     if (p === v) continue;
-    if (i === 0 || !matchesNonLiteral(p, v, vars)) return diffAt(i, p, v, vars);
+    if (i === 0 || !matchesNonLiteral(p, v, vars, captures)) {
+      return diffAt(i, p, v, vars, captures);
+    }
   }
   if (received.length > common) {
     const extra = received[common]!;

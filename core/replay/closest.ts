@@ -14,6 +14,8 @@ export const CLOSEST_LIMIT = 3;
 export interface ClosestOptions {
   /** Effective values of the declared variables (TPL-3). */
   readonly vars: Readonly<Record<string, string>>;
+  /** The stored captures (LANG-3). @default {{}} */
+  readonly captures?: Readonly<Record<string, string>>;
   /** Call counts before the call. */
   readonly counts: readonly number[];
   /** First flat index the search tried; steps before it were passed by the cursor. */
@@ -29,6 +31,11 @@ export interface ClosestOptions {
    * @default {() => true} (a step that matches on stdin is taken to have failed on it)
    */
   readonly stdinDiffers?: (step: Step) => boolean;
+  /**
+   * The `match.env` variable of the step that rejects the caller's environment (LANG-4), or
+   * undefined. @default {() => undefined}
+   */
+  readonly envDiffers?: (step: Step) => string | undefined;
   /** How many steps to return. @default {CLOSEST_LIMIT} */
   readonly limit?: number;
 }
@@ -75,7 +82,7 @@ export function rankClosestSteps(
   argv: readonly string[],
   opts: ClosestOptions,
 ): ClosestStep[] {
-  const match = opts.match ?? ((p, r) => matchArgv(p, r, opts.vars));
+  const match = opts.match ?? ((p, r) => matchArgv(p, r, opts.vars, opts.captures));
   const scored: Scored[] = [];
   for (const step of scenario.steps) {
     if (match(step.argv, argv)) {
@@ -88,7 +95,7 @@ export function rankClosestSteps(
       });
       continue;
     }
-    const { prefix, matched } = _overlap(step.argv, argv, opts.vars);
+    const { prefix, matched } = _overlap(step.argv, argv, opts.vars, opts.captures);
     if (prefix === 0) continue;
     scored.push({
       stepIndex: step.index,
@@ -105,7 +112,12 @@ export function rankClosestSteps(
   // Only the steps shown get their first difference explained (MATCH-9).
   return scored.slice(0, opts.limit ?? CLOSEST_LIMIT).map(({ full, ...rest }) => {
     if (full) return rest;
-    const diff = explainArgvMismatch(scenario.steps[rest.stepIndex]!.argv, argv, opts.vars);
+    const diff = explainArgvMismatch(
+      scenario.steps[rest.stepIndex]!.argv,
+      argv,
+      opts.vars,
+      opts.captures,
+    );
     return diff === undefined ? rest : { ...rest, difference: { kind: "argv", diff } };
   });
 }
@@ -115,12 +127,13 @@ function _overlap(
   pattern: readonly string[],
   argv: readonly string[],
   vars: Readonly<Record<string, string>>,
+  captures: Readonly<Record<string, string>> | undefined,
 ): { prefix: number; matched: number } {
   const common = Math.min(pattern.length, argv.length);
   let prefix = 0;
   let matched = 0;
   for (let i = 0; i < common; i++) {
-    if (matchArgvElement(pattern[i]!, argv[i]!, i, vars)) {
+    if (matchArgvElement(pattern[i]!, argv[i]!, i, vars, captures)) {
       matched++;
       if (prefix === i) prefix++;
     }
@@ -134,6 +147,8 @@ function _whyNotAnswered(step: Step, opts: ClosestOptions): StepDifference {
   if (count >= step.calls.max) return { kind: "exhausted", count, max: step.calls.max };
   if (step.index < opts.from) return { kind: "passed" };
   if (step.index >= opts.to) return { kind: "not-yet", blockedBy: opts.blockedBy };
+  const env = step.env === undefined ? undefined : opts.envDiffers?.(step);
+  if (env !== undefined) return { kind: "env", name: env };
   if (step.stdin !== undefined && (opts.stdinDiffers?.(step) ?? true)) return { kind: "stdin" };
   return { kind: "rejected" };
 }

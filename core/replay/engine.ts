@@ -7,7 +7,9 @@
 import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
 import type {
   Block,
+  ClosestStep,
   Content,
+  Respond,
   Scenario,
   State,
   Step,
@@ -20,6 +22,9 @@ import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
 import { rankClosestSteps } from "./closest.ts";
 import { parseTemplate, renderTemplate } from "../lang/template.ts";
+import { matchStdin } from "../lang/stdin_rule.ts";
+import { captureCall, capturesStdin } from "./captures.ts";
+import { type EnvMismatch, explainEnvMismatch, findForbidden } from "./call_rules.ts";
 
 /** Everything {@linkcode stepCall} needs to know about one call. */
 export interface CallInput {
@@ -27,7 +32,10 @@ export interface CallInput {
   readonly argv: readonly string[];
   /** Received stdin (only when a candidate needs it), or `"too-large"` past 1 MiB. */
   readonly stdin?: Uint8Array | "too-large";
-  /** The environment of the intercepted process (for variable overrides). */
+  /**
+   * The environment of the intercepted process: variable overrides (TPL-3), `match.env`
+   * (LANG-4) and `env.NAME` captures (LANG-3). A name that is absent is unset.
+   */
   readonly env: Readonly<Record<string, string>>;
   /** The time of the call. */
   readonly now: Date;
@@ -132,8 +140,9 @@ export function effectiveVars(
 }
 
 /**
- * Whether any step whose argv matches the call (ignoring counts and cursor) matches
- * on stdin too, so the intercept must read stdin before locking (STDIN-3).
+ * Whether any step whose argv matches the call (ignoring counts, cursor and captures) matches
+ * on stdin or takes a capture from it, so the intercept must read stdin before locking
+ * (STDIN-3, LANG-3).
  *
  * @example Usage
  * ```ts
@@ -157,9 +166,9 @@ export function needsStdin(
 ): boolean {
   let vars: Record<string, string> | undefined;
   for (const step of scenario.steps) {
-    if (step.stdin === undefined) continue;
+    if (step.stdin === undefined && !capturesStdin(step)) continue;
     vars ??= effectiveVars(scenario, env).vars;
-    if (defaultMatchArgv(step.argv, argv, vars)) return true;
+    if (defaultMatchArgv(step.argv, argv, vars, "unknown")) return true;
   }
   return false;
 }
@@ -192,22 +201,7 @@ function _withActiveGroup(scenario: Scenario, state: State): State {
   return group === undefined ? rest : { ...rest, activeGroup: group };
 }
 
-function _normalise(text: string): string {
-  return text.replaceAll("\r\n", "\n").replace(/\n+$/, "");
-}
-
 const decoder = new TextDecoder();
-
-function _stdinMatches(expected: Content, received: Uint8Array | "too-large" | undefined): boolean {
-  if (received === "too-large") return false;
-  const bytes = received ?? new Uint8Array();
-  if (expected.kind === "binary") {
-    if (expected.bytes.length !== bytes.length) return false;
-    return expected.bytes.every((b, i) => b === bytes[i]);
-  }
-  if (expected.kind !== "text") return false;
-  return _normalise(expected.template) === _normalise(decoder.decode(bytes));
-}
 
 function _recordUnexpected(state: State, entry: UnexpectedCall): State {
   const unexpectedCalls = state.unexpectedCalls.length < MAX_UNEXPECTED_CALLS
@@ -225,7 +219,7 @@ const encoder = new TextEncoder();
 
 function _render(
   content: Content,
-  step: Step,
+  respondPath: string,
   stream: "stdout" | "stderr",
   vars: Readonly<Record<string, string>>,
   captures: Readonly<Record<string, string>>,
@@ -234,7 +228,7 @@ function _render(
   if (content.kind === "binary") return content.bytes;
   let template: string;
   if (content.kind === "file") {
-    const where = `${step.yamlPath}.respond.${stream}_file`;
+    const where = `${respondPath}.${stream}_file`;
     if (readFile === undefined) {
       return { error: `${where}: cannot read "${content.path}": no file reader available` };
     }
@@ -251,7 +245,7 @@ function _render(
   template = content.template;
   if (!template.includes("{{")) return encoder.encode(template);
   const parsed = parseTemplate(template);
-  if (!parsed.ok) return { error: `${step.yamlPath}.respond.${stream}: ${parsed.message}` };
+  if (!parsed.ok) return { error: `${respondPath}.${stream}: ${parsed.message}` };
   return encoder.encode(renderTemplate(parsed.parts, vars, captures));
 }
 
@@ -287,8 +281,31 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   const counts = state.stepCounts;
   const at = call.now.toISOString();
   const { vars, denied } = effectiveVars(scenario, call.env);
+  const captures = state.captures;
   const match = call.matchArgv ??
-    ((p: readonly string[], r: readonly string[]) => defaultMatchArgv(p, r, vars));
+    ((p: readonly string[], r: readonly string[]) => defaultMatchArgv(p, r, vars, captures));
+
+  // LANG-5: a forbidden call fails at once, before any step is tried.
+  const forbidden = findForbidden(scenario, call.argv, vars, captures);
+  if (forbidden !== undefined) {
+    const message = forbidden.message !== undefined ? { message: forbidden.message } : {};
+    return {
+      state: _recordUnexpected(state, {
+        argv: [...call.argv],
+        reason: "forbidden",
+        stepIndex: null,
+        at,
+        ...message,
+      }),
+      outcome: {
+        kind: "forbidden",
+        forbidIndex: forbidden.index,
+        received: [...call.argv],
+        ...message,
+        deniedVars: denied,
+      },
+    };
+  }
 
   let b = _blockAt(scenario, state.currentStep);
   while (b < blocks.length && _exhausted(blocks[b]!, steps, counts)) b++;
@@ -307,6 +324,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
         deniedVars: denied,
         closest: rankClosestSteps(scenario, call.argv, {
           vars,
+          captures,
           counts,
           from: steps.length,
           to: steps.length,
@@ -318,7 +336,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   }
 
   const tried: Subject[] = [];
-  let stdinMiss: Step | undefined;
+  let ruleMiss: _RuleMiss | undefined;
   let subject: Subject | undefined;
   for (; b < blocks.length; b++) {
     const block = blocks[b]!;
@@ -331,8 +349,9 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
       candidates.push(i);
       candidateCounts.push(count);
       if (!match(step.argv, call.argv)) continue;
-      if (step.stdin !== undefined && !_stdinMatches(step.stdin, call.stdin)) {
-        stdinMiss ??= step;
+      const miss = _ruleMiss(step, call, vars, captures);
+      if (miss !== undefined) {
+        ruleMiss ??= miss;
         continue;
       }
       return _answer(scenario, state, step, b, vars, denied, call, at);
@@ -354,34 +373,18 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   // LANG-1: the search tried the blocks from the first tried one to the subject's.
   const closest = rankClosestSteps(scenario, call.argv, {
     vars,
+    captures,
     counts,
     from: (tried[0] ?? s).stepIndex,
     to: blocks[b]?.end ?? steps.length,
     blockedBy: s.stepIndex,
     match,
-    stdinDiffers: (step) => !_stdinMatches(step.stdin!, call.stdin),
+    stdinDiffers: (step) => !matchStdin(step.stdin!, call.stdin).ok,
+    envDiffers: (step) => explainEnvMismatch(step.env!, call.env, vars, captures)?.name,
   });
-  if (stdinMiss !== undefined) {
-    return {
-      state: _recordUnexpected(state, {
-        argv: [...call.argv],
-        reason: "stdin",
-        stepIndex: stdinMiss.index,
-        at,
-      }),
-      outcome: {
-        kind: "stdin-mismatch",
-        stepIndex: stdinMiss.index,
-        expected: stdinMiss.stdin!,
-        received: call.stdin ?? new Uint8Array(),
-        argv: [...call.argv],
-        deniedVars: denied,
-        closest,
-      },
-    };
-  }
+  if (ruleMiss !== undefined) return _ruleMismatch(state, ruleMiss, call, denied, at, closest);
   const diff = s.kind === "step"
-    ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars)
+    ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars, captures)
     : undefined;
   return {
     state: _recordUnexpected(state, {
@@ -402,6 +405,102 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   };
 }
 
+/** A candidate whose argv matched but whose environment or stdin did not (STDIN-6, LANG-4). */
+type _RuleMiss =
+  | { readonly kind: "env"; readonly step: Step; readonly env: EnvMismatch }
+  | { readonly kind: "stdin"; readonly step: Step; readonly reason?: string };
+
+function _ruleMiss(
+  step: Step,
+  call: CallInput,
+  vars: Readonly<Record<string, string>>,
+  captures: Readonly<Record<string, string>>,
+): _RuleMiss | undefined {
+  if (step.env !== undefined) {
+    const env = explainEnvMismatch(step.env, call.env, vars, captures);
+    if (env !== undefined) return { kind: "env", step, env };
+  }
+  if (step.stdin !== undefined) {
+    const r = matchStdin(step.stdin, call.stdin);
+    if (!r.ok) {
+      return { kind: "stdin", step, ...(r.reason !== undefined ? { reason: r.reason } : {}) };
+    }
+  }
+  return undefined;
+}
+
+function _ruleMismatch(
+  state: State,
+  miss: _RuleMiss,
+  call: CallInput,
+  denied: readonly string[],
+  at: string,
+  closest: readonly ClosestStep[],
+): StepResult {
+  const stepIndex = miss.step.index;
+  const argv = [...call.argv];
+  const next = _recordUnexpected(state, { argv, reason: miss.kind, stepIndex, at });
+  if (miss.kind === "env") {
+    return {
+      state: next,
+      outcome: {
+        kind: "env-mismatch",
+        stepIndex,
+        ...miss.env,
+        argv,
+        deniedVars: denied,
+        closest,
+      },
+    };
+  }
+  return {
+    state: next,
+    outcome: {
+      kind: "stdin-mismatch",
+      stepIndex,
+      expected: miss.step.stdin!,
+      received: call.stdin ?? new Uint8Array(),
+      argv,
+      ...(miss.reason !== undefined ? { reason: miss.reason } : {}),
+      deniedVars: denied,
+      closest,
+    },
+  };
+}
+
+/**
+ * The answer a step gives to its next call (LANG-2): with a list of answers, the n-th call
+ * (counting from 0) gets answer n, and the last answer repeats once the list is used up.
+ *
+ * @example Usage
+ * ```ts
+ * import { answerFor } from "./engine.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const answer = (stdout: string) => ({
+ *   exit: 0, stdout: { kind: "text" as const, template: stdout },
+ *   stderr: { kind: "text" as const, template: "" }, delayMs: 0, capture: {},
+ * });
+ * const answers = [answer("pending"), answer("ready")];
+ * const step = { respond: answers[0]!, answers };
+ * assert.equal(answerFor(step, 0).index, 0);
+ * assert.equal(answerFor(step, 5).index, 1);
+ * ```
+ *
+ * @param step The step.
+ * @param count How many calls it answered so far.
+ * @returns The answer and its 0-based index.
+ */
+export function answerFor(
+  step: Pick<Step, "respond" | "answers">,
+  count: number,
+): { answer: Respond; index: number } {
+  const answers = step.answers;
+  if (answers === undefined || answers.length === 0) return { answer: step.respond, index: 0 };
+  const index = Math.min(count, answers.length - 1);
+  return { answer: answers[index]!, index };
+}
+
 function _answer(
   scenario: Scenario,
   state: State,
@@ -413,15 +512,22 @@ function _answer(
   at: string,
 ): StepResult {
   const block = scenario.blocks[b]!;
-  const stepCounts = state.stepCounts.with(step.index, (state.stepCounts[step.index] ?? 0) + 1);
-  const captures = Object.keys(step.respond.capture).length === 0
+  const count = state.stepCounts[step.index] ?? 0;
+  const stepCounts = state.stepCounts.with(step.index, count + 1);
+  const { answer, index } = answerFor(step, count);
+  const respondPath = step.answers === undefined
+    ? `${step.yamlPath}.respond`
+    : `${step.yamlPath}.respond[${index}]`;
+  // CAP-2: the captures are stored before the answer is rendered.
+  const taken = captureCall(step, answer, call);
+  const captures = Object.keys(taken).length === 0
     ? state.captures
-    : { ...state.captures, ...step.respond.capture };
-  const stdout = _render(step.respond.stdout, step, "stdout", vars, captures, call.readFile);
+    : { ...state.captures, ...taken };
+  const stdout = _render(answer.stdout, respondPath, "stdout", vars, captures, call.readFile);
   if (!(stdout instanceof Uint8Array)) {
     return { state, outcome: { kind: "error", message: stdout.error } };
   }
-  const stderr = _render(step.respond.stderr, step, "stderr", vars, captures, call.readFile);
+  const stderr = _render(answer.stderr, respondPath, "stderr", vars, captures, call.readFile);
   if (!(stderr instanceof Uint8Array)) {
     return { state, outcome: { kind: "error", message: stderr.error } };
   }
@@ -438,10 +544,12 @@ function _answer(
     outcome: {
       kind: "matched",
       stepIndex: step.index,
-      exitCode: step.respond.exit,
+      answer: index,
+      exitCode: answer.exit,
+      ...(answer.signal !== undefined ? { signal: answer.signal } : {}),
       stdout,
       stderr,
-      delayMs: step.respond.delayMs,
+      delayMs: answer.delayMs,
       deniedVars: denied,
     },
   };

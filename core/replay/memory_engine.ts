@@ -7,13 +7,17 @@
  */
 import type { Scenario, State, StepOutcome, VerifyResult } from "../types.ts";
 import { newState, stepCall } from "./engine.ts";
+import { scenarioEnvNames } from "./call_rules.ts";
 import { verifyState } from "./verify.ts";
 
 /** Options of {@linkcode createReplayEngine}. */
 export interface ReplayEngineOptions {
   /** Overrides of `meta.vars` values (declared names only). @default {{}} */
   vars?: Record<string, string>;
-  /** The environment variables see (TPL-3): a map or a lookup. @default {no environment} */
+  /**
+   * The caller's environment, a map or a lookup: it overrides variables (TPL-3) and is what
+   * `match.env` and `env.NAME` captures read (LANG-3, LANG-4). @default {no environment}
+   */
   env?: Record<string, string> | ((name: string) => string | undefined);
   /** Deny patterns replacing the scenario's `deny_env_vars`. @default {the scenario's} */
   denyEnvVars?: string[];
@@ -75,7 +79,9 @@ export function createReplayEngine(
   scenario: Scenario,
   opts: ReplayEngineOptions = {},
 ): ReplayEngine {
-  const declared = Object.keys(scenario.meta.vars);
+  const declared = [
+    ...new Set([...Object.keys(scenario.meta.vars), ...scenarioEnvNames(scenario)]),
+  ];
   const vars = { ...scenario.meta.vars };
   for (const [k, v] of Object.entries(opts.vars ?? {})) if (k in vars) vars[k] = v;
   const effective: Scenario = {

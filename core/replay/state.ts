@@ -29,7 +29,7 @@ function _isInt(v: unknown): v is number {
   return typeof v === "number" && Number.isInteger(v);
 }
 
-const REASONS: readonly string[] = ["mismatch", "stdin", "complete"];
+const REASONS: readonly string[] = ["mismatch", "stdin", "env", "complete", "forbidden"];
 
 /**
  * Parses a state file's text (STATE-6). Unknown fields are ignored; `consumed_steps` of
@@ -124,6 +124,7 @@ export function parseState(json: string, file = ""): State {
         reason: e.reason as UnexpectedReason,
         stepIndex: e.step_index as number | null,
         at: typeof e.at === "string" ? e.at : "",
+        ...(typeof e.message === "string" ? { message: e.message } : {}),
       });
     }
   }
@@ -181,6 +182,7 @@ export function serializeState(state: State): string {
       reason: u.reason,
       step_index: u.stepIndex,
       at: u.at,
+      ...(u.message !== undefined ? { message: u.message } : {}),
     }));
   }
   if (state.unexpectedCount > 0) out.unexpected_count = state.unexpectedCount;

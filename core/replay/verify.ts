@@ -107,16 +107,23 @@ export function verifyState(
       max: step.calls.max,
       passed: callCount >= step.calls.min,
       explicitCalls: step.calls.explicit,
+      // LANG-2: the answer the step is at (the last one given).
+      ...(step.answers === undefined
+        ? {}
+        : { answer: Math.min(callCount, step.answers.length), answers: step.answers.length }),
     };
   });
   const unexpectedCalls: VerifyUnexpected[] = state.unexpectedCalls
     .slice(0, MAX_UNEXPECTED_CALLS)
     .map((call) => {
-      const same = scenario.steps.find((s) => matchArgv(s.argv, call.argv, scenario.meta.vars));
+      const same = scenario.steps.find((s) =>
+        matchArgv(s.argv, call.argv, scenario.meta.vars, state.captures)
+      );
       return {
         argv: call.argv,
         reason: call.reason,
         stepIndex: call.stepIndex,
+        ...(call.message !== undefined ? { message: call.message } : {}),
         ...(same === undefined ? {} : { argvMatchesStep: same.index }),
       };
     });

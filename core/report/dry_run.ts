@@ -10,7 +10,8 @@ import {
   effectiveAllowlist,
   findAllowlistViolations,
 } from "../session/allowlist.ts";
-import type { Content, Scenario } from "../types.ts";
+import type { Content, Scenario, SignalName } from "../types.ts";
+import { classifyPatternElement, regexGroupNames } from "../lang/argv_pattern.ts";
 
 /** One step row of a {@linkcode DryRunReport}. */
 export interface DryRunStep {
@@ -24,14 +25,26 @@ export interface DryRunStep {
   readonly max: number;
   /** The group name, for group members. */
   readonly group?: string;
-  /** `respond.exit`. */
+  /** `respond.exit` (of the first answer). */
   readonly exit: number;
+  /** `respond.signal` of the first answer, if set (LANG-6). */
+  readonly signal?: SignalName;
+  /** The number of answers, for a list of answers (LANG-2). */
+  readonly answers?: number;
   /** The stdout preview (escaped text, `[file: <path>]` or `[binary: <n> bytes]`), if any. */
   readonly stdout?: string;
   /** `respond.delay` as written, if set. */
   readonly delay?: string;
-  /** Capture identifiers, sorted. */
+  /** Capture identifiers, sorted: literal, taken from the call, and named regex groups. */
   readonly captures: readonly string[];
+}
+
+/** One `forbid` entry of a {@linkcode DryRunReport} (LANG-5). */
+export interface DryRunForbid {
+  /** The argv prefix pattern joined by single spaces, as written. */
+  readonly pattern: string;
+  /** The message, if written. */
+  readonly message?: string;
 }
 
 /** Everything the `--dry-run` report shows (RUN-11). */
@@ -54,6 +67,8 @@ export interface DryRunReport {
   readonly allowlist?: readonly string[];
   /** One row per flat step. */
   readonly steps: readonly DryRunStep[];
+  /** The `forbid` entries (LANG-5), when there are any. */
+  readonly forbid?: readonly DryRunForbid[];
   /** Commands the allowlist does not allow. */
   readonly violations: readonly AllowlistViolation[];
   /** Whether there is no allowlist violation (exit 0). */
@@ -97,11 +112,17 @@ export function buildDryRunReport(scenario: Scenario, opts: DryRunOptions = {}):
       max: step.calls.max,
       ...(step.group === undefined ? {} : { group: step.group }),
       exit: step.respond.exit,
+      ...(step.respond.signal === undefined ? {} : { signal: step.respond.signal }),
+      ...(step.answers === undefined ? {} : { answers: step.answers.length }),
       ...(stdout === undefined ? {} : { stdout }),
       ...(delay === undefined ? {} : { delay }),
-      captures: Object.keys(step.respond.capture).sort(),
+      captures: _captureIds(step),
     };
   });
+  const forbid = (scenario.forbid ?? []).map((rule): DryRunForbid => ({
+    pattern: rule.argv.join(" "),
+    ...(rule.message === undefined ? {} : { message: rule.message }),
+  }));
   return {
     name: meta.name,
     description: meta.description,
@@ -112,9 +133,24 @@ export function buildDryRunReport(scenario: Scenario, opts: DryRunOptions = {}):
     ...(ttl === undefined ? {} : { ttl }),
     ...(allowlist === undefined ? {} : { allowlist }),
     steps,
+    ...(forbid.length === 0 ? {} : { forbid }),
     violations,
     ok: violations.length === 0,
   };
+}
+
+/** Every capture a step can set: literal or from the call in any answer, named regex groups. */
+function _captureIds(step: Scenario["steps"][number]): string[] {
+  const ids = new Set<string>();
+  for (const answer of step.answers ?? [step.respond]) {
+    for (const id of Object.keys(answer.capture)) ids.add(id);
+    for (const id of Object.keys(answer.captureFrom ?? {})) ids.add(id);
+  }
+  for (const item of step.argv.slice(1)) {
+    const el = classifyPatternElement(item, new Set());
+    if (el.kind === "regex") { for (const id of regexGroupNames(el.regex)) ids.add(id); }
+  }
+  return [...ids].sort();
 }
 
 /**
@@ -160,18 +196,32 @@ export function renderDryRun(report: DryRunReport): string {
   for (const step of report.steps) {
     const group = step.group === undefined ? "—" : `${step.group} (unordered)`;
     out.push(row(String(step.number), cut(step.pattern), `[${step.min},${step.max}]`, group));
-    let detail = `      → exit ${step.exit}`;
+    let detail = step.signal === undefined
+      ? `      → exit ${step.exit}`
+      : `      → signal ${step.signal}`;
     if (step.stdout !== undefined) detail += ` | stdout: ${step.stdout}`;
     if (step.delay !== undefined) detail += ` | delay: ${step.delay}`;
+    if (step.answers !== undefined) detail += ` | answers: ${step.answers}`;
     out.push(detail);
     if (step.captures.length > 0) out.push(`      ↳ captures: ${step.captures.join(", ")}`);
   }
   out.push(RULE, "");
+  for (const rule of report.forbid ?? []) {
+    out.push(
+      `✗ forbidden: ${rule.pattern}${rule.message === undefined ? "" : ` — ${rule.message}`}`,
+    );
+  }
+  if (report.forbid !== undefined) out.push("");
   if (report.allowlist !== undefined) {
     if (report.violations.length === 0) out.push("✓ All commands match allowlist");
     for (const v of report.violations) {
-      const steps = `${v.stepNumbers.length === 1 ? "step" : "steps"} ${v.stepNumbers.join(", ")}`;
-      out.push(`✗ command "${v.command}" is not in the allowlist (${steps})`);
+      const users = [
+        ...(v.stepNumbers.length === 0
+          ? []
+          : [`${v.stepNumbers.length === 1 ? "step" : "steps"} ${v.stepNumbers.join(", ")}`]),
+        ...(v.forbidIndexes ?? []).map((i) => `forbid[${i}]`),
+      ];
+      out.push(`✗ command "${v.command}" is not in the allowlist (${users.join(", ")})`);
     }
   }
   if (report.ok) out.push("✓ No validation errors");

@@ -49,11 +49,13 @@ export function renderVerifyJson(r: VerifyResult): string {
       min: s.min,
       max: s.max,
       passed: s.passed,
+      ...(s.answers === undefined ? {} : { answer: s.answer ?? 0, answers: s.answers }),
     })),
     unexpected_calls: r.unexpectedCalls.map((u) => ({
       argv: u.argv,
       reason: u.reason,
       step_index: u.stepIndex,
+      ...(u.message === undefined ? {} : { message: u.message }),
     })),
     unexpected_count: r.unexpectedCount,
   };

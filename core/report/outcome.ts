@@ -7,7 +7,7 @@
 
 import { argvDisplaySpan, formatArgv } from "./argv_display.ts";
 import { renderAcceptingStep, renderClosestSteps, renderStdinDiff } from "./proposal.ts";
-import type { ArgvDiff, Content, Scenario, StepOutcome, Subject } from "../types.ts";
+import type { ArgvDiff, Scenario, StdinExpectation, StepOutcome, Subject } from "../types.ts";
 
 /** Options of {@linkcode renderOutcome}. */
 export interface OutcomeOptions {
@@ -90,16 +90,56 @@ export function renderOutcome(o: StepOutcome, scenario: Scenario, opts: OutcomeO
       return lines(out);
     }
     case "stdin-mismatch": {
-      const out = stdinMismatch(o.stepIndex, o.argv, o.expected, o.received, scenario, p);
+      const out = stdinMismatch(
+        o.stepIndex,
+        o.argv,
+        o.expected,
+        o.received,
+        o.reason,
+        scenario,
+        p,
+      );
       if (o.closest !== undefined) {
+        const e = o.expected;
         out.push(
-          ...renderStdinDiff(o.expected, o.received, p.green, p.red),
+          ...(e.kind === "text" || e.kind === "binary" || e.kind === "file"
+            ? renderStdinDiff(e, o.received, p.green, p.red)
+            : []),
           ...renderClosestSteps(o.closest, scenario),
           ...renderAcceptingStep(o.argv, "stdin", o.stepIndex, scenario),
         );
       }
       return lines(out);
     }
+    case "env-mismatch": {
+      const out = [
+        p.bold(`Mismatch at step ${o.stepIndex + 1} of "${scenario.meta.name}":`),
+        "",
+        `  Argv matched: ${formatArgv(o.argv)}`,
+        // SEC-11: the variable is named, its value never shown.
+        `  environment variable ${o.name} did not match:`,
+        `    expected: ${o.expected === null ? "(unset)" : p.green(o.expected)}`,
+        `    received: ${
+          o.received === undefined ? "(unset)" : p.red(
+            o.reason === "must be unset" ? "set (value not shown)" : "another value (not shown)",
+          )
+        }`,
+      ];
+      if (o.closest !== undefined) {
+        out.push(
+          ...renderClosestSteps(o.closest, scenario),
+          ...renderAcceptingStep(o.argv, "env", o.stepIndex, scenario),
+        );
+      }
+      return lines(out);
+    }
+    case "forbidden":
+      // LANG-5: one line; no step could accept the call, so nothing is proposed.
+      return lines([
+        `cli-replay: forbidden call ${formatArgv(o.received)}${
+          o.message === undefined ? "" : `: ${o.message}`
+        }`,
+      ]);
     case "complete": {
       const out = [
         `cli-replay: scenario "${scenario.meta.name}" already complete (all ${o.totalSteps} steps consumed)`,
@@ -137,15 +177,20 @@ export function renderTraceLine(
   const shown = formatArgv(argv);
   switch (o.kind) {
     case "matched":
-      return `cli-replay[trace]: step=${o.stepIndex + 1} argv=${shown} exit=${o.exitCode}\n`;
+      return `cli-replay[trace]: step=${o.stepIndex + 1} argv=${shown} ${
+        o.signal === undefined ? `exit=${o.exitCode}` : `signal=${o.signal}`
+      }\n`;
     case "mismatch": {
       const at = cursor ?? (o.tried[0] ?? o.subject).stepIndex;
       return `cli-replay[trace]: mismatch argv=${shown} cursor=step ${at + 1}\n`;
     }
     case "stdin-mismatch":
+    case "env-mismatch":
       return `cli-replay[trace]: mismatch argv=${shown} cursor=step ${
         (cursor ?? o.stepIndex) + 1
       }\n`;
+    case "forbidden":
+      return `cli-replay[trace]: forbidden argv=${shown}\n`;
     case "complete":
       return `cli-replay[trace]: complete argv=${shown}\n`;
     case "error":
@@ -284,8 +329,9 @@ function groupName(subject: Subject, scenario: Scenario): string {
 function stdinMismatch(
   stepIndex: number,
   argv: readonly string[],
-  expected: Content,
+  expected: StdinExpectation,
   received: Uint8Array | "too-large",
+  reason: string | undefined,
   scenario: Scenario,
   p: Palette,
 ): string[] {
@@ -307,6 +353,18 @@ function stdinMismatch(
         `    expected (first ${STDIN_PREVIEW} characters):`,
         ...stdinPreview(expected.template),
       );
+      break;
+    case "regex":
+      out.push(`    expected pattern: ${p.green(expected.source)}`);
+      break;
+    case "contains":
+      out.push(`    expected to contain: ${p.green(JSON.stringify(expected.text))}`);
+      break;
+    case "json":
+      out.push(`    expected JSON containing: ${p.green(JSON.stringify(expected.value))}`);
+  }
+  if (reason !== undefined && received !== "too-large" && expected.kind === "json") {
+    out.push(`    ${p.red(reason)}`);
   }
   if (received === "too-large") {
     out.push("    received more than 1 MiB; not compared");

@@ -25,6 +25,7 @@ const DIFFERENCE_TEXT: {
       ? "argv differs"
       : `first difference at position ${d.diff.position}: ${d.diff.reason}`,
   stdin: () => "argv matches; stdin differs",
+  env: (d) => `argv matches; environment variable ${d.name} differs`,
   exhausted: (d) => `argv matches, but the step has had all its calls (${d.count} of max ${d.max})`,
   passed: () => "argv matches, but the replay has already moved past this step",
   "not-yet": (d, scenario) => {

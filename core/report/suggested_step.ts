@@ -112,7 +112,12 @@ export function describeSuggestion(call: VerifyUnexpected, steps: readonly Place
   const place = describePlacement(call.reason, call.stepIndex, steps);
   if (call.argvMatchesStep === undefined) return place;
   const same = `step ${call.argvMatchesStep + 1} has this argv`;
-  return `${place} (${call.reason === "stdin" ? `${same}, with another stdin` : same})`;
+  const why = call.reason === "stdin"
+    ? `${same}, with another stdin`
+    : call.reason === "env"
+    ? `${same}, with another environment`
+    : same;
+  return `${place} (${why})`;
 }
 
 /**
@@ -148,6 +153,11 @@ export function describeSuggestion(call: VerifyUnexpected, steps: readonly Place
 export function renderSuggestions(r: VerifyResult): string {
   const out: string[] = [];
   for (const call of r.unexpectedCalls) {
+    // LANG-5: no step accepts a forbidden call; the script must not make it.
+    if (call.reason === "forbidden") {
+      out.push(`# ${formatUnexpectedCall(call)}: forbidden by the scenario, no step accepts it`);
+      continue;
+    }
     out.push(`# ${formatUnexpectedCall(call)}: ${describeSuggestion(call, r.steps)}`);
     out.push(...renderSuggestedStep(call.argv));
   }

@@ -71,7 +71,9 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
     out.push(
       `✓ Scenario "${r.scenario}" completed: ${r.consumedSteps}/${r.totalSteps} steps consumed`,
     );
-    if (r.steps.some((s) => s.explicitCalls)) out.push(...r.steps.map(stepLine));
+    if (r.steps.some((s) => s.explicitCalls || s.answers !== undefined)) {
+      out.push(...r.steps.map(stepLine));
+    }
     return lines(out);
   }
 
@@ -88,9 +90,11 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
     const more = r.unexpectedCount - r.unexpectedCalls.length;
     if (more > 0) out.push(`    ...+${more} more`);
     // LANG-1: after the contract's list, the step that would accept each call.
-    if (r.unexpectedCalls.length > 0) {
-      out.push(`  To accept ${r.unexpectedCalls.length === 1 ? "this call" : "these calls"}, add:`);
-      for (const call of r.unexpectedCalls) {
+    // LANG-5: no step accepts a forbidden call.
+    const acceptable = r.unexpectedCalls.filter((call) => call.reason !== "forbidden");
+    if (acceptable.length > 0) {
+      out.push(`  To accept ${acceptable.length === 1 ? "this call" : "these calls"}, add:`);
+      for (const call of acceptable) {
         out.push(
           `    # ${describeSuggestion(call, r.steps)}`,
           ...renderSuggestedStep(call.argv).map((line) => `    ${line}`),
@@ -102,7 +106,8 @@ export function renderVerifyText(r: VerifyResult, opts: VerifyTextOptions = {}):
 }
 
 function stepLine(s: VerifyStep): string {
-  const bounds = s.explicitCalls ? ` (min: ${s.min}, max: ${s.max})` : "";
+  const bounds = (s.explicitCalls ? ` (min: ${s.min}, max: ${s.max})` : "") +
+    (s.answers === undefined ? "" : `, at answer ${s.answer ?? 0} of ${s.answers}`);
   const verdict = s.passed ? "✓" : `✗ needs ${s.min - s.callCount} more`;
   return `  Step ${s.index + 1}: ${cutLabel(s.label)} — ${
     plural(s.callCount, "call")

@@ -19,17 +19,25 @@ export function formatUnexpectedCall(call: VerifyUnexpected): string {
 }
 
 /**
- * The reason text of an unexpected call: `mismatch at step <N>`, `stdin mismatch at step <N>`
- * or `after completion` (VERIFY-5).
+ * The reason text of an unexpected call: `mismatch at step <N>`, `stdin mismatch at step <N>`,
+ * `env mismatch at step <N>`, `after completion` (VERIFY-5) or `forbidden[: <message>]`
+ * (LANG-5).
  *
  * @param call A retained unexpected call.
  * @returns The reason, without parentheses.
  */
 export function formatUnexpectedReason(call: VerifyUnexpected): string {
   const step = call.stepIndex === null ? "?" : String(call.stepIndex + 1);
-  return call.reason === "complete"
-    ? "after completion"
-    : call.reason === "stdin"
-    ? `stdin mismatch at step ${step}`
-    : `mismatch at step ${step}`;
+  switch (call.reason) {
+    case "complete":
+      return "after completion";
+    case "forbidden":
+      return call.message === undefined ? "forbidden" : `forbidden: ${call.message}`;
+    case "stdin":
+      return `stdin mismatch at step ${step}`;
+    case "env":
+      return `env mismatch at step ${step}`;
+    default:
+      return `mismatch at step ${step}`;
+  }
 }

@@ -7,7 +7,8 @@
  */
 import { letterCaseTwins } from "../lang/command_name.ts";
 import { parseTemplate, templateCaptureIds } from "../lang/template.ts";
-import type { Step } from "../types.ts";
+import { captureRefs, classifyPatternElement, regexGroupNames } from "../lang/argv_pattern.ts";
+import type { ForbidRule, Step } from "../types.ts";
 import type { ParseContext } from "./_context.ts";
 import type { StepDraft } from "./_layout.ts";
 
@@ -17,14 +18,17 @@ import type { StepDraft } from "./_layout.ts";
  * @param steps The steps, in file order.
  * @param ctx Receives the diagnostics.
  */
-export function checkCommandNames(steps: readonly Step[], ctx: ParseContext): void {
+export function checkCommandNames(
+  steps: readonly (Step | ForbidRule)[],
+  ctx: ParseContext,
+): void {
   const twin = letterCaseTwins();
   for (const step of steps) {
     const cmd = step.argv[0]!;
     const prior = twin(cmd);
     if (prior !== undefined) {
       ctx.error(
-        `${step.yamlPath}.match.argv[0]`,
+        "respond" in step ? `${step.yamlPath}.match.argv[0]` : `${step.yamlPath}.argv[0]`,
         `command names "${prior}" and "${cmd}" differ only in letter case (their shims would collide)`,
       );
     }
@@ -32,40 +36,72 @@ export function checkCommandNames(steps: readonly Step[], ctx: ParseContext): vo
 }
 
 /**
- * Reports each `{{ .capture.<id> }}` in a response that no step defines, or that only a
- * later block defines (a forward reference).
+ * Reports each `{{ .capture.<id> }}` that no step defines, or that is used before any step that
+ * could set it (a forward reference, LANG-3): in a response, a capture is visible when the step
+ * itself, a step of an earlier block or a member of the same group sets it; in `match.argv`
+ * and `match.env`, which are compared before the step's own captures are taken, the step
+ * itself does not count. `forbid` entries may use any capture some step defines.
  *
  * @param drafts The steps as read, for their blocks and paths.
  * @param steps The steps, in the same order.
+ * @param forbid The `forbid` entries.
  * @param ctx Receives the diagnostics.
  */
 export function checkCaptureReferences(
   drafts: readonly StepDraft[],
   steps: readonly Step[],
+  forbid: readonly ForbidRule[],
   ctx: ParseContext,
 ): void {
   const definers = _captureDefiners(steps);
-  for (const step of steps) {
+  const check = (id: string, p: string, step: Step | undefined, self: boolean) => {
+    const defs = definers.get(id) ?? [];
+    if (defs.length === 0) {
+      ctx.error(p, `capture "${id}" is not defined by any step`);
+      return;
+    }
+    if (step === undefined) return;
     const block = drafts[step.index]!.block;
-    for (const stream of ["stdout", "stderr"] as const) {
-      const content = step.respond[stream];
-      if (content.kind !== "text") continue;
-      const parsed = parseTemplate(content.template);
-      if (!parsed.ok) continue;
-      const p = `${step.yamlPath}.respond.${stream}`;
-      for (const id of templateCaptureIds(parsed.parts)) {
-        const defs = definers.get(id) ?? [];
-        if (defs.length === 0) {
-          ctx.error(p, `capture "${id}" is not defined by any step`);
-          continue;
-        }
-        const visible = defs.some((i) => i === step.index || drafts[i]!.block <= block);
-        if (!visible) {
-          ctx.error(
-            p,
-            `capture "${id}" is first defined at ${drafts[defs[0]!]!.path} (forward reference)`,
-          );
-        }
+    const visible = defs.some((i) =>
+      i === step.index ? self : drafts[i]!.block < block ||
+        (drafts[i]!.block === block && drafts[i]!.group !== undefined)
+    );
+    if (!visible) {
+      const first = defs.find((i) => i !== step.index) ?? defs[0]!;
+      ctx.error(
+        p,
+        `capture "${id}" is first defined at ${drafts[first]!.path} (forward reference)`,
+      );
+    }
+  };
+  for (const step of steps) {
+    for (const [i, item] of step.argv.entries()) {
+      for (const id of captureRefs(item)) {
+        check(id, `${step.yamlPath}.match.argv[${i}]`, step, false);
+      }
+    }
+    for (const [name, item] of Object.entries(step.env ?? {})) {
+      for (const id of captureRefs(item ?? "")) {
+        check(id, `${step.yamlPath}.match.env.${name}`, step, false);
+      }
+    }
+    for (const [k, answer] of (step.answers ?? [step.respond]).entries()) {
+      const rp = step.answers === undefined
+        ? `${step.yamlPath}.respond`
+        : `${step.yamlPath}.respond[${k}]`;
+      for (const stream of ["stdout", "stderr"] as const) {
+        const content = answer[stream];
+        if (content.kind !== "text") continue;
+        const parsed = parseTemplate(content.template);
+        if (!parsed.ok) continue;
+        for (const id of templateCaptureIds(parsed.parts)) check(id, `${rp}.${stream}`, step, true);
+      }
+    }
+  }
+  for (const rule of forbid) {
+    for (const [i, item] of rule.argv.entries()) {
+      for (const id of captureRefs(item)) {
+        check(id, `${rule.yamlPath}.argv[${i}]`, undefined, false);
       }
     }
   }
@@ -75,7 +111,16 @@ export function checkCaptureReferences(
 function _captureDefiners(steps: readonly Step[]): Map<string, number[]> {
   const definers = new Map<string, number[]>();
   for (const step of steps) {
-    for (const id of Object.keys(step.respond.capture)) {
+    const ids = new Set<string>();
+    for (const item of step.argv.slice(1)) {
+      const el = classifyPatternElement(item, new Set());
+      if (el.kind === "regex") { for (const id of regexGroupNames(el.regex)) ids.add(id); }
+    }
+    for (const answer of step.answers ?? [step.respond]) {
+      for (const id of Object.keys(answer.capture)) ids.add(id);
+      for (const id of Object.keys(answer.captureFrom ?? {})) ids.add(id);
+    }
+    for (const id of ids) {
       const list = definers.get(id) ?? [];
       list.push(step.index);
       definers.set(id, list);

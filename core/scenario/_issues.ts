@@ -7,7 +7,15 @@
  */
 import type { z } from "zod";
 import { closest } from "../suggest.ts";
-import { GroupSchema, LeafStepSchema, MetaSchema } from "./schema.ts";
+import {
+  CaptureFromSchema,
+  ForbidSchema,
+  GroupSchema,
+  LeafStepSchema,
+  MetaSchema,
+  RespondSchema,
+  StdinRuleSchema,
+} from "./schema.ts";
 import { childPath, type ParseContext } from "./_context.ts";
 
 type Issue = z.core.$ZodIssue;
@@ -15,12 +23,12 @@ type Issue = z.core.$ZodIssue;
 const STEP_LEVELS: Record<string, readonly string[]> = {
   step: Object.keys(LeafStepSchema.shape),
   match: Object.keys(LeafStepSchema.shape.match.shape),
-  respond: ["exit", "stdout", "stderr", "stdout_file", "stderr_file", "delay", "capture"],
+  respond: Object.keys(RespondSchema.shape),
   calls: ["min", "max"],
 };
 
 const OBJECT_KEYS: Record<string, readonly string[]> = {
-  root: ["meta", "steps"],
+  root: ["meta", "steps", "forbid"],
   meta: Object.keys(MetaSchema.shape),
   security: ["allowed_commands", "deny_env_vars"],
   session: ["ttl"],
@@ -29,6 +37,9 @@ const OBJECT_KEYS: Record<string, readonly string[]> = {
   respond: STEP_LEVELS.respond!,
   calls: STEP_LEVELS.calls!,
   group: Object.keys(GroupSchema.shape),
+  stdin: Object.keys(StdinRuleSchema.shape),
+  captureFrom: Object.keys(CaptureFromSchema.shape),
+  forbid: Object.keys(ForbidSchema.shape),
 };
 
 /**
@@ -45,13 +56,41 @@ export function reportIssues(
   base: string,
   ctx: ParseContext,
 ): void {
-  for (const issue of issues) {
+  for (const issue of flattenIssues(issues)) {
     const path = _pathString(base, issue.path);
     if (issue.code === "unrecognized_keys") _reportUnknownKeys(issue.keys, path, ctx);
     else if (!_reportMissingKey(issue, data, base, ctx)) {
       ctx.error(path, _valueMessage(issue, path, getAt(data, issue.path)));
     }
   }
+}
+
+/**
+ * Replaces each union issue by the issues of the one branch whose type fits the value (a
+ * mapping for `respond: {…}`, a sequence for `respond: […]`), so that a typo inside still gets
+ * its own message at its own position. A union with no such branch, or with several, stays.
+ *
+ * @param issues The issues, in zod's order.
+ * @returns The issues, with union issues opened where one branch fits.
+ */
+export function flattenIssues(issues: readonly Issue[]): Issue[] {
+  const out: Issue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== "invalid_union") {
+      out.push(issue);
+      continue;
+    }
+    const fitting = issue.errors.filter((branch) =>
+      !branch.some((i) => i.path.length === 0 && i.code === "invalid_type")
+    );
+    if (fitting.length !== 1) {
+      out.push(issue);
+      continue;
+    }
+    const nested = fitting[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
+    out.push(...flattenIssues(nested));
+  }
+  return out;
 }
 
 /** The value at `segments` under `root`, or undefined when there is none. */
@@ -98,11 +137,31 @@ function _valueMessage(issue: Issue, path: string, value: unknown): string {
     case "too_big":
       return _rangeMessage(path, value, issue);
     case "invalid_value":
+      if (_lastKey(path) === "signal") {
+        return `must be one of ${issue.values.join(", ")}, got ${JSON.stringify(value)}`;
+      }
       if (_lastKey(path) !== "mode") return issue.message;
       return `group.mode must be "unordered", got ${JSON.stringify(value)}`;
+    case "invalid_union":
+      return _unionMessage(issue.errors);
     default:
       return issue.message;
   }
+}
+
+/** `must be a string or a mapping`, from the types the union's branches expected. */
+function _unionMessage(branches: readonly (readonly Issue[])[]): string {
+  const wanted: string[] = [];
+  for (const issues of branches) {
+    for (const i of issues) {
+      if (i.path.length === 0 && i.code === "invalid_type") {
+        const noun = _typeMessage(i.expected).replace(/^must be (?:of type )?/, "");
+        if (!wanted.includes(noun)) wanted.push(noun);
+      }
+    }
+  }
+  if (wanted.length === 0) return "is not valid here";
+  return `must be ${wanted.join(" or ").replace("a sequence", "a sequence of mappings")}`;
 }
 
 function _pathString(base: string, segments: readonly PropertyKey[]): string {
@@ -121,6 +180,10 @@ function _levelOf(objectPath: string): string {
   if (objectPath === "") return "root";
   const last = _lastKey(objectPath);
   if (/steps\[\d+\]$/.test(objectPath)) return "step";
+  if (/(?:^|\.)forbid\[\d+\]$/.test(objectPath)) return "forbid";
+  if (/\.respond\[\d+\]$/.test(objectPath)) return "respond";
+  if (/\.respond(?:\[\d+\])?\.capture\.[^.[\]]+$/.test(objectPath)) return "captureFrom";
+  if (/\.match\.stdin$/.test(objectPath)) return "stdin";
   if (["meta", "security", "session", "match", "respond", "calls", "group"].includes(last)) {
     return last;
   }
@@ -158,6 +221,7 @@ function _rangeMessage(path: string, value: unknown, issue: Issue): string {
     return `calls.max must be >= 1, got ${String(value)}`;
   }
   if (last === "argv") return "must have at least one element";
+  if (last === "respond") return "must have at least one answer";
   if (last === "steps") return "must have at least one step";
   return issue.message;
 }

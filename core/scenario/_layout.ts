@@ -52,8 +52,15 @@ const GroupSalvageSchema = GroupHeaderSchema.extend({ mode: z.unknown() }) as un
 const _cutLeaf: Cut = (path) => {
   const [first, second] = path;
   if (first === "calls" || first === "when") return [first];
-  if (first === "respond") return second === undefined ? ["respond"] : ["respond", second];
-  if (first === "match" && second === "stdin") return ["match", "stdin"];
+  if (first === "respond") {
+    if (second === undefined) return ["respond"];
+    // In a list of answers, a broken field is cut from its answer.
+    const third = path[2];
+    return typeof second === "number" && third !== undefined
+      ? ["respond", second, third]
+      : ["respond", second];
+  }
+  if (first === "match" && (second === "stdin" || second === "env")) return ["match", second];
   return undefined;
 };
 
@@ -129,7 +136,11 @@ function _readLeaf(
 
 /** Whether removed parts may have held captures (so capture references cannot be checked). */
 function _capturesLost(cuts: readonly PropertyKey[][]): boolean {
-  return cuts.some((c) => c[0] === "respond" && (c.length === 1 || c[1] === "capture"));
+  return cuts.some((c) =>
+    c[0] === "respond" &&
+    (c.length === 1 || c[1] === "capture" || (typeof c[1] === "number" && c.length === 2) ||
+      c[2] === "capture")
+  );
 }
 
 /**

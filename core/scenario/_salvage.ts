@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import type { ParseContext } from "./_context.ts";
-import { getAt, reportIssues } from "./_issues.ts";
+import { flattenIssues, getAt, reportIssues } from "./_issues.ts";
 
 /**
  * Where to cut a value that failed validation so the rest can still be checked: a path to
@@ -60,7 +60,7 @@ export function validateSalvaging<T>(
   if (value === null || typeof value !== "object" || Array.isArray(value)) return failed;
   const clone = structuredClone(value);
   const cuts: PropertyKey[][] = [];
-  for (const issue of r.error.issues) {
+  for (const issue of flattenIssues(r.error.issues)) {
     if (issue.code === "unrecognized_keys") {
       const target = getAt(clone, issue.path);
       if (target === null || typeof target !== "object") continue;

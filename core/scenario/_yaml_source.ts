@@ -118,7 +118,7 @@ function _walk(node: unknown, path: string, w: Walk, depth: number): unknown {
     w.ctx.errorAt(undefined, path, "document nests too deeply");
     return undefined;
   }
-  if (node === null || node === undefined) return "";
+  if (node === null || node === undefined) return _isNullablePath(path) ? null : "";
   if (isAlias(node)) return _walk(node.resolve(w.doc), path, w, depth + 1);
   const n = node as Node;
   const pos = _position(w.lc, n.range?.[0]);
@@ -145,11 +145,26 @@ function _scalar(
     return String(n.source ?? "");
   }
   const text = String(n.value ?? "");
-  if (
-    tag === undefined && n.type === "PLAIN" && _isIntegerPath(path) && /^[+-]?[0-9]+$/.test(text)
-  ) {
-    return Number(text.replace(/^\+/, ""));
+  if (tag === undefined && n.type === "PLAIN") {
+    if (_isIntegerPath(path) && /^[+-]?[0-9]+$/.test(text)) return Number(text.replace(/^\+/, ""));
+    if (_isNullablePath(path) && NULL_WORDS.includes(text)) return null;
+    if (_isJsonPath(path)) return _jsonScalar(text);
   }
+  return text;
+}
+
+/**
+ * A plain scalar inside `match.stdin.json` resolved as YAML 1.2's core schema does: null,
+ * booleans and numbers are typed there (the value is compared with parsed JSON).
+ */
+function _jsonScalar(text: string): unknown {
+  if (NULL_WORDS.includes(text)) return null;
+  if (/^(?:true|True|TRUE)$/.test(text)) return true;
+  if (/^(?:false|False|FALSE)$/.test(text)) return false;
+  if (/^[-+]?[0-9]+$/.test(text)) return Number(text);
+  if (/^0o[0-7]+$/.test(text)) return parseInt(text.slice(2), 8);
+  if (/^0x[0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
   return text;
 }
 
@@ -234,11 +249,21 @@ function _merge(
 }
 
 function _isIntegerPath(path: string): boolean {
-  return /\.respond\.exit$/.test(path) || /\.calls\.(min|max)$/.test(path);
+  return /\.respond(?:\[\d+\])?\.exit$/.test(path) || /\.calls\.(min|max)$/.test(path);
 }
 
 function _isBinaryPath(path: string): boolean {
-  return /\.match\.stdin$/.test(path) || /\.respond\.(stdout|stderr)$/.test(path);
+  return /\.match\.stdin$/.test(path) || /\.respond(?:\[\d+\])?\.(stdout|stderr)$/.test(path);
+}
+
+/** `match.env.NAME`, where a null value means "must be unset" (LANG-4). */
+function _isNullablePath(path: string): boolean {
+  return /\.match\.env\.[^.[\]]+$/.test(path) || _isJsonPath(path);
+}
+
+/** A value inside `match.stdin.json`, where scalars are typed (LANG-4). */
+function _isJsonPath(path: string): boolean {
+  return /\.match\.stdin\.json(?:$|[.[])/.test(path);
 }
 
 function _shortTag(tag: string): string {

@@ -7,7 +7,7 @@
 import type { Content, Respond, Scenario, Step } from "../types.ts";
 
 /** Bump when the compiled shape changes. */
-export const COMPILED_FORMAT = 3;
+export const COMPILED_FORMAT = 4;
 
 /** The compiled scenario file's content. */
 export interface CompiledScenario {
@@ -95,10 +95,16 @@ export function decodeCompiled(
   const steps = value.scenario?.steps;
   if (!Array.isArray(steps)) return undefined;
   for (const step of steps as Step[]) {
-    const s = step as { stdin?: Content; respond: Respond };
+    const s = step as { stdin?: Content; respond: Respond; answers?: readonly Respond[] };
     if (s.stdin !== undefined) s.stdin = _decodeContent(s.stdin);
-    (s.respond as { stdout: Content }).stdout = _decodeContent(s.respond.stdout);
-    (s.respond as { stderr: Content }).stderr = _decodeContent(s.respond.stderr);
+    _decodeRespond(s.respond);
+    // LANG-2: JSON has no shared references, so the first answer is decoded twice.
+    for (const answer of s.answers ?? []) _decodeRespond(answer);
   }
   return value;
+}
+
+function _decodeRespond(respond: Respond): void {
+  (respond as { stdout: Content }).stdout = _decodeContent(respond.stdout);
+  (respond as { stderr: Content }).stderr = _decodeContent(respond.stderr);
 }

@@ -13,15 +13,16 @@
  * 5. `readLayout` (`_layout.ts`): the steps and groups, validated against the schema
  *    (`schema.ts`, issues worded by `_issues.ts`, salvaged by `_salvage.ts`);
  * 6. `buildStep` (`_step.ts`): the rules of each step;
- * 7. `checkCommandNames`, `checkCaptureReferences` (`_across_steps.ts`): the rules
+ * 7. `readForbid` (`_forbid.ts`): the forbidden calls;
+ * 8. `checkCommandNames`, `checkCaptureReferences` (`_across_steps.ts`): the rules
  *    across steps;
- * 8. `_assemble`: the {@linkcode Scenario}, when nothing was reported.
+ * 9. `_assemble`: the {@linkcode Scenario}, when nothing was reported.
  *
  * @module
  */
 import { z } from "zod";
 import { parseDuration } from "../lang/duration.ts";
-import type { Diagnostic, Scenario, Step } from "../types.ts";
+import type { Diagnostic, ForbidRule, Scenario, Step } from "../types.ts";
 import type { MetaDocument } from "./schema.ts";
 import { ParseContext } from "./_context.ts";
 import { readDocument, toPlainData } from "./_yaml_source.ts";
@@ -29,6 +30,7 @@ import { reportIssues } from "./_issues.ts";
 import { readMeta } from "./_meta.ts";
 import { type Layout, readLayout } from "./_layout.ts";
 import { buildStep } from "./_step.ts";
+import { readForbid } from "./_forbid.ts";
 import { checkCaptureReferences, checkCommandNames } from "./_across_steps.ts";
 import type { FileReference, SourcePosition } from "./types.ts";
 
@@ -63,7 +65,11 @@ export interface ParseScenarioOptions {
   file?: string;
 }
 
-const RootSchema = z.strictObject({ meta: z.unknown(), steps: z.unknown() });
+const RootSchema = z.strictObject({
+  meta: z.unknown(),
+  steps: z.unknown(),
+  forbid: z.unknown().optional(),
+});
 
 /**
  * Parses and validates scenario text (SCN-1..25). Never throws for bad input: every
@@ -95,14 +101,18 @@ export function parseScenario(text: string, options: ParseScenarioOptions = {}):
   const { meta, clean: metaClean, vars, declared } = readMeta(root, ctx);
   const layout = readLayout(root, ctx);
   const steps = layout.drafts.map((d, index) => buildStep(d, index, { ctx, declared, fileRefs }));
-  checkCommandNames(steps, ctx);
-  if (!layout.dropped) checkCaptureReferences(layout.drafts, steps, ctx);
-  if (ctx.failed || !metaClean || !layout.clean || meta === undefined || declared === undefined) {
+  const forbid = readForbid(root, declared, ctx);
+  checkCommandNames([...steps, ...forbid.rules], ctx);
+  if (!layout.dropped) checkCaptureReferences(layout.drafts, steps, forbid.rules, ctx);
+  if (
+    ctx.failed || !metaClean || !layout.clean || !forbid.clean || meta === undefined ||
+    declared === undefined
+  ) {
     return _failure(ctx, fileRefs);
   }
   return {
     ok: true,
-    scenario: _assemble(meta, vars, layout, steps),
+    scenario: _assemble(meta, vars, layout, steps, forbid.rules),
     warnings: ctx.sortedWarnings(),
     fileRefs,
     positions: ctx.valuePos,
@@ -126,9 +136,12 @@ function _assemble(
   vars: Record<string, string>,
   layout: Layout,
   steps: Step[],
+  forbid: ForbidRule[],
 ): Scenario {
   const commands: string[] = [];
-  for (const s of steps) if (!commands.includes(s.argv[0]!)) commands.push(s.argv[0]!);
+  for (const s of [...steps, ...forbid]) {
+    if (!commands.includes(s.argv[0]!)) commands.push(s.argv[0]!);
+  }
   const security = meta.security ?? {};
   const ttl = meta.session?.ttl;
   return {
@@ -145,6 +158,7 @@ function _assemble(
     groups: layout.groups,
     blocks: layout.blocks,
     commands,
+    ...(forbid.length > 0 ? { forbid } : {}),
   };
 }
 

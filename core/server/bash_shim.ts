@@ -38,8 +38,9 @@ export interface BashShimOptions {
 
 /**
  * The names of the caller's environment variables a call's answer can depend on: the
- * scenario's `meta.vars` (TPL-3, also subject to `deny_env_vars`), `CLI_REPLAY_TRACE`,
- * `CLI_REPLAY_COLOR` and `NO_COLOR`. Sorted, without duplicates.
+ * scenario's `meta.vars` (TPL-3, also subject to `deny_env_vars`), the names its `match.env`
+ * and `env.NAME` captures read (LANG-3, LANG-4), `CLI_REPLAY_TRACE`, `CLI_REPLAY_COLOR` and
+ * `NO_COLOR`. Sorted, without duplicates.
  *
  * @example Usage
  * ```ts
@@ -48,7 +49,7 @@ export interface BashShimOptions {
  * assert.deepEqual(serverEnvNames(["ns"]), ["CLI_REPLAY_COLOR", "CLI_REPLAY_TRACE", "NO_COLOR", "ns"]);
  * ```
  *
- * @param varNames The scenario's declared variable names.
+ * @param varNames The scenario's declared variable names and the other names it reads.
  * @returns The names.
  */
 export function serverEnvNames(varNames: readonly string[]): string[] {
@@ -87,7 +88,8 @@ export const SHIM_LIB_FILE = ".shim-lib.bash";
  */
 export function renderBashShim(opts: BashShimOptions): string {
   const cold = `${opts.coldCommand.map(quotePosix).join(" ")} "$@"`;
-  const env = opts.envNames.map((n) => `"${n}=\${${n}-}"`).join(" ");
+  // `NAME=value` when set (even to ""), `NAME` alone when unset (LANG-4: null means unset).
+  const env = opts.envNames.map((n) => `"\${${n}+${n}=}\${${n}-${n}}"`).join(" ");
   const lib = quotePosix(`${opts.interceptDir}/${SHIM_LIB_FILE}`);
   return `#!${opts.bash} -p
 # cli-replay shim for '${opts.command}' (session ${opts.sessionId}); generated, do not edit

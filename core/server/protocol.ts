@@ -9,7 +9,8 @@
  * ```
  * CRP1 <secret> <flags> <argc> <envc>:
  * <len>:<bytes>        argc times: argv, the command name first
- * <len>:<NAME=value>   envc times: the caller's values of the variables the server needs
+ * <len>:<NAME=value>   envc times: the caller's values of the variables the server needs,
+ *                      or <NAME> alone for a variable that is unset (LANG-3, LANG-4)
  * ```
  *
  * The server answers with one of three heads:
@@ -67,8 +68,10 @@ export interface CallRequest {
   readonly flags: number;
   /** Argv, command name first, decoded as UTF-8. */
   readonly argv: readonly string[];
-  /** The caller's values of the variables the shim sends. */
+  /** The caller's values of the variables the shim sends that are set. */
   readonly env: Readonly<Record<string, string>>;
+  /** The variables the shim sends that are unset in the caller's environment. */
+  readonly unset: readonly string[];
   /** Whether every argv and env item was valid UTF-8 (else: cold path). */
   readonly utf8: boolean;
 }
@@ -189,13 +192,15 @@ export function parseRequest(buf: Uint8Array, secret: string): ParseResult<CallR
   };
   const argv = parsed.items.slice(0, argc).map(text);
   const env: Record<string, string> = {};
+  const unset: string[] = [];
   for (const item of parsed.items.slice(argc)) {
     const pair = text(item);
     const eq = pair.indexOf("=");
-    if (eq <= 0) return _reject("malformed environment item");
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    if (eq < 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(pair)) unset.push(pair);
+    else if (eq <= 0) return _reject("malformed environment item");
+    else env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return { kind: "ok", value: { flags, argv, env, utf8 }, used: parsed.used };
+  return { kind: "ok", value: { flags, argv, env, unset, utf8 }, used: parsed.used };
 }
 
 const MORE = { kind: "more" } as const;

@@ -13,6 +13,8 @@ export interface AllowlistViolation {
   readonly command: string;
   /** 1-based step numbers of every step using the command, in order. */
   readonly stepNumbers: readonly number[];
+  /** 0-based indexes of the `forbid` entries using the command (LANG-5), when any. */
+  readonly forbidIndexes?: readonly number[];
 }
 
 /**
@@ -72,7 +74,20 @@ export function findAllowlistViolations(
     if (numbers === undefined) found.set(command, [step.index + 1]);
     else numbers.push(step.index + 1);
   }
-  return [...found].map(([command, stepNumbers]) => ({ command, stepNumbers }));
+  // LANG-5: forbid entries get shims too, so their commands count as well.
+  const forbidden = new Map<string, number[]>();
+  for (const rule of scenario.forbid ?? []) {
+    const command = rule.argv[0] ?? "";
+    if (allowlist.includes(command)) continue;
+    if (!found.has(command)) found.set(command, []);
+    forbidden.set(command, [...(forbidden.get(command) ?? []), rule.index]);
+  }
+  return [...found].map(([command, stepNumbers]) => {
+    const forbidIndexes = forbidden.get(command);
+    return forbidIndexes === undefined
+      ? { command, stepNumbers }
+      : { command, stepNumbers, forbidIndexes };
+  });
 }
 
 /**
@@ -90,13 +105,15 @@ export function renderAllowlistViolation(
   allowlist: readonly string[],
 ): string {
   const first = v.stepNumbers[0] ?? 0;
-  const argv = scenario.steps[first - 1]?.argv ?? [v.command];
+  const rule = first === 0 ? scenario.forbid?.[v.forbidIndexes?.[0] ?? -1] : undefined;
+  const argv = scenario.steps[first - 1]?.argv ?? rule?.argv ?? [v.command];
+  const usedBy = rule !== undefined ? `forbid[${rule.index}]` : `step ${first}`;
   return [
     `cli-replay: command "${v.command}" is not in the allowed commands list [${
       allowlist.join(", ")
     }]`,
     `  scenario: ${scenario.meta.name}`,
-    `  used by: step ${first} ${formatArgv(argv)}`,
+    `  used by: ${usedBy} ${formatArgv(argv)}`,
     "",
   ].join("\n");
 }

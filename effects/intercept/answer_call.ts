@@ -8,7 +8,7 @@
  * @module
  */
 import { concatBytes } from "../../core/bytes.ts";
-import type { Diagnostic, Scenario, State, StepOutcome } from "../../core/types.ts";
+import type { Diagnostic, Scenario, SignalName, State, StepOutcome } from "../../core/types.ts";
 import { needsStdin, newState, stepCall } from "../../core/replay/engine.ts";
 import { findInsertPoint, type InsertPoint } from "../../core/record/insert_point.ts";
 import { renderDeniedTrace, renderOutcome, renderTraceLine } from "../../core/report/outcome.ts";
@@ -165,6 +165,8 @@ export interface CallAnswer {
   readonly stderr: Uint8Array;
   /** Wait this long (after the state was written) before answering (ICPT-8). */
   readonly delayMs: number;
+  /** End by this signal after the output, instead of exiting (LANG-6). */
+  readonly signal?: SignalName;
 }
 
 /** One call to answer. */
@@ -320,6 +322,7 @@ async function _answerCall(
             ? outcome.stderr
             : concatBytes([encoder.encode(warning), outcome.stderr, encoder.encode(tail)]),
           delayMs: outcome.delayMs,
+          ...(outcome.signal !== undefined ? { signal: outcome.signal } : {}),
         }
         : _text(warning + renderOutcome(outcome, scenario, { color }) + tail);
       if (spec.acceptAnswer !== undefined && !spec.acceptAnswer(answer)) {

@@ -61,8 +61,13 @@ export async function validateFiles(paths: readonly string[]): Promise<Validatio
       const scenario = parsed.scenario;
       const allow = effectiveAllowlist(scenario.meta.allowedCommands, []);
       for (const v of findAllowlistViolations(scenario, allow)) {
-        const step = scenario.steps[(v.stepNumbers[0] ?? 1) - 1];
-        const path = step === undefined ? "" : `${step.yamlPath}.match.argv[0]`;
+        const step = v.stepNumbers.length === 0 ? undefined : scenario.steps[v.stepNumbers[0]! - 1];
+        const rule = scenario.forbid?.[v.forbidIndexes?.[0] ?? -1];
+        const path = step !== undefined
+          ? `${step.yamlPath}.match.argv[0]`
+          : rule !== undefined
+          ? `${rule.yamlPath}.argv[0]`
+          : "";
         const pos = parsed.positions.get(path);
         errors.push({
           file,

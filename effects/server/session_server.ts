@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { scenarioEnvNames } from "../../core/replay/call_rules.ts";
 import { writeAll } from "../fs.ts";
 import type { Scenario } from "../../core/types.ts";
 import {
@@ -302,9 +303,14 @@ async function _serveOne(
       return stdin;
     },
     loadScenario,
+    // The shim must have sent every variable the answer can depend on (a scenario edited
+    // during the session may read new ones: the cold path reads the whole environment).
     acceptScenario: (scenario: Scenario) =>
-      Object.keys(scenario.meta.vars).every((name) => name in request.env),
-    acceptAnswer: (a) => answerFits(a, request.flags),
+      [...Object.keys(scenario.meta.vars), ...scenarioEnvNames(scenario)].every((name) =>
+        name in request.env || request.unset.includes(name)
+      ),
+    // LANG-6: a faked signal ends the fake's own process, which the cold path is.
+    acceptAnswer: (a) => a.signal === undefined && answerFits(a, request.flags),
   });
   if (stdinFailed) return "rejected";
   if (answer === "cold") {

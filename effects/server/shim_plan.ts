@@ -6,6 +6,7 @@
  * @module
  */
 import type { Scenario } from "../../core/types.ts";
+import { scenarioEnvNames } from "../../core/replay/call_rules.ts";
 import { parseFlag } from "../../core/env.ts";
 import { renderShim } from "../../core/session/shell.ts";
 import {
@@ -112,7 +113,10 @@ export function planShims(input: ShimPlanInput, wantServer: boolean): ShimPlan {
     };
   }
   const secret = newSecret();
-  const envNames = serverEnvNames(Object.keys(input.scenario.meta.vars));
+  const envNames = serverEnvNames([
+    ...Object.keys(input.scenario.meta.vars),
+    ...scenarioEnvNames(input.scenario),
+  ]);
   return {
     secret,
     files: { [SHIM_LIB_FILE]: renderShimLib() },

@@ -79,7 +79,10 @@ Deno.test("classifyPatternElement() tells wildcards, regexes, templates and lite
       expected: { kind: "template", text: "{{ .ns }} {{ .undeclared }}", refs: ["ns"] },
     },
     { p: "{{ .undeclared }}", expected: { kind: "literal", text: "{{ .undeclared }}" } },
-    { p: "{{ .capture.x }}", expected: { kind: "literal", text: "{{ .capture.x }}" } },
+    {
+      p: "{{ .capture.x }}",
+      expected: { kind: "template", text: "{{ .capture.x }}", refs: [], captures: ["x"] },
+    },
     { p: "{{ .capture }}", expected: { kind: "literal", text: "{{ .capture }}" } },
     { p: "{{- .ns }}", expected: { kind: "literal", text: "{{- .ns }}" } },
     {

@@ -244,10 +244,11 @@ Deno.test("explainArgvMismatch() reports the first difference (MATCH-9)", async 
       vars: VARS,
       expected: {
         position: 1,
-        kind: "literal",
+        kind: "template",
         pattern: "{{ .capture.id }}",
+        source: "{{ .capture.id }}",
         received: "42",
-        reason: 'expected "{{ .capture.id }}", got "42"',
+        reason: 'capture "id" is not set',
       },
     },
     {

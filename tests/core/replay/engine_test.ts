@@ -60,6 +60,10 @@ function short(o: StepOutcome): string {
       return `mismatch:${o.subject.stepIndex}`;
     case "stdin-mismatch":
       return `stdin:${o.stepIndex}`;
+    case "env-mismatch":
+      return `env:${o.stepIndex}`;
+    case "forbidden":
+      return `forbidden:${o.forbidIndex}`;
     case "complete":
       return "complete";
     case "error":
@@ -491,13 +495,14 @@ Deno.test("stepCall() applies captures (CAP-2, CAP-3, CAP-5, CAP-6)", async (t) 
     const sc = scenario(s("A", undefined, { capture: { x: "1" } }));
     assert.deepEqual(run(sc, ["B"]).state.captures, {});
   });
-  await t.step("captures are never substituted in argv (CAP-6)", () => {
+  await t.step("captures are substituted in argv (LANG-3 reverses CAP-6)", () => {
     const sc = scenario(
       s("A", undefined, { capture: { id: "42" } }),
       s("B {{ .capture.id }}", [0, 2]),
     );
-    assert.deepEqual(run(sc, ["A", "B 42"]).summary, ["matched:0", "mismatch:1"]);
+    assert.deepEqual(run(sc, ["A", "B 42"]).summary, ["matched:0", "matched:1"]);
     assert.deepEqual(run(sc, ["A", "B {{ .capture.id }}"]).summary, ["matched:0", "matched:1"]);
+    assert.deepEqual(run(sc, ["A", "B 41"]).summary, ["matched:0", "mismatch:1"]);
   });
 });
 
@@ -835,6 +840,7 @@ Deno.test("stepCall() answers with the step's response", async (t) => {
     assert.deepEqual(run(sc, ["A"]).outcomes[0], {
       kind: "matched",
       stepIndex: 0,
+      answer: 0,
       exitCode: 3,
       stdout: enc.encode("hello world\n"),
       stderr: enc.encode("warn {{"),

@@ -610,6 +610,7 @@ Deno.test("renderOutcome() reports completion, errors and matches (ICPT-14, ICPT
       outcome: {
         kind: "matched",
         stepIndex: 0,
+        answer: 0,
         exitCode: 0,
         stdout: enc("x"),
         stderr: enc(""),
@@ -644,6 +645,7 @@ Deno.test("renderTraceLine() and renderDeniedTrace() write trace lines (ICPT-15,
         {
           kind: "matched",
           stepIndex: 2,
+          answer: 0,
           exitCode: 0,
           stdout: enc(""),
           stderr: enc(""),

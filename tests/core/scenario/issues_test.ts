@@ -71,7 +71,7 @@ Deno.test("parseScenario() rejects unknown keys at every level (SCN-2, SCN-23)",
       name: "match: expected one of",
       text: withSteps("  - match:", "      argv: [a]", "      zzzzzz: x"),
       expected: [
-        's.yaml:6:7: steps[0].match: unknown key "zzzzzz" (expected one of: "argv", "stdin")',
+        's.yaml:6:7: steps[0].match: unknown key "zzzzzz" (expected one of: "argv", "stdin", "env")',
       ],
     },
     {
@@ -249,12 +249,12 @@ Deno.test("parseScenario() checks value types at the value (SCN-4)", async (t) =
     {
       name: "stdin is a sequence",
       text: withSteps("  - match:", "      argv: [a]", "      stdin: [x]"),
-      expected: ["s.yaml:6:14: steps[0].match.stdin: must be a string"],
+      expected: ["s.yaml:6:14: steps[0].match.stdin: must be a string or a mapping"],
     },
     {
       name: "respond is a scalar",
       text: withSteps(...leaf("[a]", "respond: ok")),
-      expected: ["s.yaml:5:14: steps[0].respond: must be a mapping"],
+      expected: ["s.yaml:5:14: steps[0].respond: must be a mapping or a sequence of mappings"],
     },
     {
       name: "stdout is a mapping",
@@ -269,7 +269,7 @@ Deno.test("parseScenario() checks value types at the value (SCN-4)", async (t) =
     {
       name: "a capture value is a sequence",
       text: withSteps(...leaf("[a]", "respond:", "  capture: {id: [a]}")),
-      expected: ["s.yaml:6:21: steps[0].respond.capture.id: must be a string"],
+      expected: ["s.yaml:6:21: steps[0].respond.capture.id: must be a string or a mapping"],
     },
     {
       name: "delay is a mapping",

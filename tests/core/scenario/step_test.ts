@@ -362,10 +362,14 @@ Deno.test("parseScenario() warns without failing (VAL-7)", async (t) => {
       assert.equal(r.warnings[0]?.severity, "warning");
     });
   }
-  await t.step("capture in argv", () => {
-    assert.deepEqual(warnings(withSteps(...leaf("[a, 'x{{ .capture.id }}']"))), [
-      "s.yaml:4:23: steps[0].match.argv[1]: captures are not substituted in argv; this element is matched literally",
-    ]);
+  await t.step("capture in argv: substituted since LANG-3, so no warning", () => {
+    assert.deepEqual(
+      warnings(withSteps(
+        ...leaf("[a]", "respond: {capture: {id: x}}"),
+        ...leaf("[a, 'x{{ .capture.id }}']"),
+      )),
+      [],
+    );
   });
   await t.step("delay over 5m, but not at 5m", () => {
     assert.deepEqual(

@@ -356,7 +356,7 @@ Deno.test("parseScenario() supports anchors, aliases and merge keys (SCN-21)", a
         "      <<: *c",
       )),
       [
-        's.yaml:5:28: steps[1].respond: unknown key "id" (expected one of: "exit", "stdout", "stderr", "stdout_file", "stderr_file", "delay", "capture")',
+        's.yaml:5:28: steps[1].respond: unknown key "id" (expected one of: "exit", "stdout", "stderr", "stdout_file", "stderr_file", "delay", "signal", "capture")',
       ],
     );
   });

@@ -16,10 +16,10 @@ const te = new TextEncoder();
 const SECRET = "ab".repeat(32);
 const item = (s: string) => `${te.encode(s).length}:${s}`;
 
-Deno.test("parseRequest() reads argv and env items, at any split of the bytes (SRV-2)", () => {
-  const text = `CRP1 ${SECRET} 5 3 2:${item("kubectl")}${item("get")}${item("a:b\n c")}${
+Deno.test("parseRequest() reads argv and env items, a bare name for an unset variable, at any split of the bytes (SRV-2, LANG-4)", () => {
+  const text = `CRP1 ${SECRET} 5 3 3:${item("kubectl")}${item("get")}${item("a:b\n c")}${
     item("NO_COLOR=")
-  }${item("ns=prod=x")}`;
+  }${item("ns=prod=x")}${item("DRY_RUN")}`;
   const bytes = te.encode(text);
   for (let cut = 0; cut < bytes.length; cut++) {
     const r = parseRequest(bytes.subarray(0, cut), SECRET);
@@ -31,6 +31,7 @@ Deno.test("parseRequest() reads argv and env items, at any split of the bytes (S
     flags: 5,
     argv: ["kubectl", "get", "a:b\n c"],
     env: { NO_COLOR: "", ns: "prod=x" },
+    unset: ["DRY_RUN"],
     utf8: true,
   });
   assert.equal(r.used, bytes.length);
@@ -46,7 +47,8 @@ Deno.test("parseRequest() rejects what is not a request of this session (SRV-5)"
     ["no argv", te.encode(`CRP1 ${SECRET} 0 0 0:`)],
     ["a length that is not a number", te.encode(`CRP1 ${SECRET} 0 1 0:x:git`)],
     ["an item past the size limit", te.encode(`CRP1 ${SECRET} 0 1 0:${LIMITS.requestBytes}:`)],
-    ["an env item without =", te.encode(`CRP1 ${SECRET} 0 1 1:${item("git")}${item("X")}`)],
+    ["an env item that is no name", te.encode(`CRP1 ${SECRET} 0 1 1:${item("git")}${item("X Y")}`)],
+    ["an env item with no name", te.encode(`CRP1 ${SECRET} 0 1 1:${item("git")}${item("=x")}`)],
   ];
   for (const [name, bytes] of cases) {
     await t.step(name, () => assert.equal(parseRequest(bytes, SECRET).kind, "reject"));
