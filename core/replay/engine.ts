@@ -4,54 +4,20 @@
  *
  * @module
  */
-import { MAX_UNEXPECTED_CALLS } from "../limits.ts";
-import type {
-  Block,
-  ClosestStep,
-  Content,
-  Respond,
-  Scenario,
-  State,
-  Step,
-  StepOutcome,
-  Subject,
-  UnexpectedCall,
-} from "../types.ts";
+import type { Scenario, State, Subject } from "../types.ts";
 import { matchArgv as defaultMatchArgv } from "../lang/matcher.ts";
 import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
 import { rankClosestSteps } from "./closest.ts";
-import { parseTemplate, renderTemplate } from "../lang/template.ts";
 import { matchStdin } from "../lang/stdin_rule.ts";
-import { captureCall, capturesStdin } from "./captures.ts";
-import { type EnvMismatch, explainEnvMismatch, findForbidden } from "./call_rules.ts";
-
-/** Everything {@linkcode stepCall} needs to know about one call. */
-export interface CallInput {
-  /** Received argv, command name first. */
-  readonly argv: readonly string[];
-  /** Received stdin (only when a candidate needs it), or `"too-large"` past 1 MiB. */
-  readonly stdin?: Uint8Array | "too-large";
-  /**
-   * The environment of the intercepted process: variable overrides (TPL-3), `match.env`
-   * (LANG-4) and `env.NAME` captures (LANG-3). A name that is absent is unset.
-   */
-  readonly env: Readonly<Record<string, string>>;
-  /** The time of the call. */
-  readonly now: Date;
-  /** Reads a `stdout_file`/`stderr_file` by its path as written; throws with a reason. */
-  readonly readFile?: (path: string) => Uint8Array;
-  /** Replaces argv matching (LIB-4 `matchArgv` option). */
-  readonly matchArgv?: (pattern: readonly string[], received: readonly string[]) => boolean;
-}
-
-/** The result of {@linkcode stepCall}. */
-export interface StepResult {
-  /** The state to store (unchanged but for unexpected calls on a mismatch). */
-  readonly state: State;
-  /** What happened. */
-  readonly outcome: StepOutcome;
-}
+import { capturesStdin } from "./captures.ts";
+import { blockAt, exhausted, recordUnexpected, satisfied, withActiveGroup } from "./_cursor.ts";
+import { findRuleMiss, ruleMismatch, type RuleMiss } from "./_rule_miss.ts";
+import { answerStep } from "./answer.ts";
+export { answerFor } from "./answer.ts";
+import type { CallInput, StepResult } from "./call.ts";
+export type { CallInput, StepResult } from "./call.ts";
+import { explainEnvMismatch, findForbidden } from "./call_rules.ts";
 
 /** Options of {@linkcode newState}. */
 export interface NewStateOptions {
@@ -83,7 +49,7 @@ export interface NewStateOptions {
  * @returns A new state.
  */
 export function newState(scenario: Scenario, init: NewStateOptions): State {
-  return _withActiveGroup(scenario, {
+  return withActiveGroup(scenario, {
     scenarioPath: init.scenarioPath,
     scenarioHash: init.scenarioHash,
     currentStep: 0,
@@ -173,82 +139,6 @@ export function needsStdin(
   return false;
 }
 
-function _exhausted(block: Block, steps: readonly Step[], counts: readonly number[]): boolean {
-  for (let i = block.start; i < block.end; i++) {
-    if ((counts[i] ?? 0) < steps[i]!.calls.max) return false;
-  }
-  return true;
-}
-
-function _satisfied(block: Block, steps: readonly Step[], counts: readonly number[]): boolean {
-  for (let i = block.start; i < block.end; i++) {
-    if ((counts[i] ?? 0) < steps[i]!.calls.min) return false;
-  }
-  return true;
-}
-
-/** Index of the block starting at `cursor`, or `blocks.length` when past the end. */
-function _blockAt(scenario: Scenario, cursor: number): number {
-  const blocks = scenario.blocks;
-  for (let b = 0; b < blocks.length; b++) if (blocks[b]!.end > cursor) return b;
-  return blocks.length;
-}
-
-function _withActiveGroup(scenario: Scenario, state: State): State {
-  const b = _blockAt(scenario, state.currentStep);
-  const group = scenario.blocks[b]?.group;
-  const { activeGroup: _drop, ...rest } = state;
-  return group === undefined ? rest : { ...rest, activeGroup: group };
-}
-
-const decoder = new TextDecoder();
-
-function _recordUnexpected(state: State, entry: UnexpectedCall): State {
-  const unexpectedCalls = state.unexpectedCalls.length < MAX_UNEXPECTED_CALLS
-    ? [...state.unexpectedCalls, entry]
-    : state.unexpectedCalls;
-  return {
-    ...state,
-    unexpectedCalls,
-    unexpectedCount: state.unexpectedCount + 1,
-    lastUpdated: entry.at,
-  };
-}
-
-const encoder = new TextEncoder();
-
-function _render(
-  content: Content,
-  respondPath: string,
-  stream: "stdout" | "stderr",
-  vars: Readonly<Record<string, string>>,
-  captures: Readonly<Record<string, string>>,
-  readFile: CallInput["readFile"],
-): Uint8Array | { error: string } {
-  if (content.kind === "binary") return content.bytes;
-  let template: string;
-  if (content.kind === "file") {
-    const where = `${respondPath}.${stream}_file`;
-    if (readFile === undefined) {
-      return { error: `${where}: cannot read "${content.path}": no file reader available` };
-    }
-    try {
-      template = decoder.decode(readFile(content.path));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return { error: `${where}: cannot read "${content.path}": ${reason}` };
-    }
-    const parsed = parseTemplate(template);
-    if (!parsed.ok) return { error: `${where}: "${content.path}": ${parsed.message}` };
-    return encoder.encode(renderTemplate(parsed.parts, vars, captures));
-  }
-  template = content.template;
-  if (!template.includes("{{")) return encoder.encode(template);
-  const parsed = parseTemplate(template);
-  if (!parsed.ok) return { error: `${respondPath}.${stream}: ${parsed.message}` };
-  return encoder.encode(renderTemplate(parsed.parts, vars, captures));
-}
-
 /**
  * Processes one intercepted call (STEP-3): skips exhausted blocks, searches the cursor
  * block and, past satisfied blocks, the following ones (soft-advance), and either
@@ -290,7 +180,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   if (forbidden !== undefined) {
     const message = forbidden.message !== undefined ? { message: forbidden.message } : {};
     return {
-      state: _recordUnexpected(state, {
+      state: recordUnexpected(state, {
         argv: [...call.argv],
         reason: "forbidden",
         stepIndex: null,
@@ -307,11 +197,11 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
     };
   }
 
-  let b = _blockAt(scenario, state.currentStep);
-  while (b < blocks.length && _exhausted(blocks[b]!, steps, counts)) b++;
+  let b = blockAt(scenario, state.currentStep);
+  while (b < blocks.length && exhausted(blocks[b]!, steps, counts)) b++;
   if (b >= blocks.length) {
     return {
-      state: _recordUnexpected(state, {
+      state: recordUnexpected(state, {
         argv: [...call.argv],
         reason: "complete",
         stepIndex: null,
@@ -336,7 +226,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   }
 
   const tried: Subject[] = [];
-  let ruleMiss: _RuleMiss | undefined;
+  let ruleMiss: RuleMiss | undefined;
   let subject: Subject | undefined;
   for (; b < blocks.length; b++) {
     const block = blocks[b]!;
@@ -349,12 +239,12 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
       candidates.push(i);
       candidateCounts.push(count);
       if (!match(step.argv, call.argv)) continue;
-      const miss = _ruleMiss(step, call, vars, captures);
+      const miss = findRuleMiss(step, call, vars, captures);
       if (miss !== undefined) {
         ruleMiss ??= miss;
         continue;
       }
-      return _answer(scenario, state, step, b, vars, denied, call, at);
+      return answerStep(scenario, state, step, b, vars, denied, call, at);
     }
     subject = {
       kind: block.group === undefined ? "step" : "group",
@@ -363,7 +253,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
       candidates,
       counts: candidateCounts,
     };
-    if (_satisfied(block, steps, counts) && b + 1 < blocks.length) {
+    if (satisfied(block, steps, counts) && b + 1 < blocks.length) {
       tried.push(subject);
       continue;
     }
@@ -382,12 +272,12 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
     stdinDiffers: (step) => !matchStdin(step.stdin!, call.stdin).ok,
     envDiffers: (step) => explainEnvMismatch(step.env!, call.env, vars, captures)?.name,
   });
-  if (ruleMiss !== undefined) return _ruleMismatch(state, ruleMiss, call, denied, at, closest);
+  if (ruleMiss !== undefined) return ruleMismatch(state, ruleMiss, call, denied, at, closest);
   const diff = s.kind === "step"
     ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars, captures)
     : undefined;
   return {
-    state: _recordUnexpected(state, {
+    state: recordUnexpected(state, {
       argv: [...call.argv],
       reason: "mismatch",
       stepIndex: s.stepIndex,
@@ -401,156 +291,6 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
       ...(diff !== undefined ? { diff } : {}),
       deniedVars: denied,
       closest,
-    },
-  };
-}
-
-/** A candidate whose argv matched but whose environment or stdin did not (STDIN-6, LANG-4). */
-type _RuleMiss =
-  | { readonly kind: "env"; readonly step: Step; readonly env: EnvMismatch }
-  | { readonly kind: "stdin"; readonly step: Step; readonly reason?: string };
-
-function _ruleMiss(
-  step: Step,
-  call: CallInput,
-  vars: Readonly<Record<string, string>>,
-  captures: Readonly<Record<string, string>>,
-): _RuleMiss | undefined {
-  if (step.env !== undefined) {
-    const env = explainEnvMismatch(step.env, call.env, vars, captures);
-    if (env !== undefined) return { kind: "env", step, env };
-  }
-  if (step.stdin !== undefined) {
-    const r = matchStdin(step.stdin, call.stdin);
-    if (!r.ok) {
-      return { kind: "stdin", step, ...(r.reason !== undefined ? { reason: r.reason } : {}) };
-    }
-  }
-  return undefined;
-}
-
-function _ruleMismatch(
-  state: State,
-  miss: _RuleMiss,
-  call: CallInput,
-  denied: readonly string[],
-  at: string,
-  closest: readonly ClosestStep[],
-): StepResult {
-  const stepIndex = miss.step.index;
-  const argv = [...call.argv];
-  const next = _recordUnexpected(state, { argv, reason: miss.kind, stepIndex, at });
-  if (miss.kind === "env") {
-    return {
-      state: next,
-      outcome: {
-        kind: "env-mismatch",
-        stepIndex,
-        ...miss.env,
-        argv,
-        deniedVars: denied,
-        closest,
-      },
-    };
-  }
-  return {
-    state: next,
-    outcome: {
-      kind: "stdin-mismatch",
-      stepIndex,
-      expected: miss.step.stdin!,
-      received: call.stdin ?? new Uint8Array(),
-      argv,
-      ...(miss.reason !== undefined ? { reason: miss.reason } : {}),
-      deniedVars: denied,
-      closest,
-    },
-  };
-}
-
-/**
- * The answer a step gives to its next call (LANG-2): with a list of answers, the n-th call
- * (counting from 0) gets answer n, and the last answer repeats once the list is used up.
- *
- * @example Usage
- * ```ts
- * import { answerFor } from "./engine.ts";
- * import assert from "node:assert/strict";
- *
- * const answer = (stdout: string) => ({
- *   exit: 0, stdout: { kind: "text" as const, template: stdout },
- *   stderr: { kind: "text" as const, template: "" }, delayMs: 0, capture: {},
- * });
- * const answers = [answer("pending"), answer("ready")];
- * const step = { respond: answers[0]!, answers };
- * assert.equal(answerFor(step, 0).index, 0);
- * assert.equal(answerFor(step, 5).index, 1);
- * ```
- *
- * @param step The step.
- * @param count How many calls it answered so far.
- * @returns The answer and its 0-based index.
- */
-export function answerFor(
-  step: Pick<Step, "respond" | "answers">,
-  count: number,
-): { answer: Respond; index: number } {
-  const answers = step.answers;
-  if (answers === undefined || answers.length === 0) return { answer: step.respond, index: 0 };
-  const index = Math.min(count, answers.length - 1);
-  return { answer: answers[index]!, index };
-}
-
-function _answer(
-  scenario: Scenario,
-  state: State,
-  step: Step,
-  b: number,
-  vars: Readonly<Record<string, string>>,
-  denied: string[],
-  call: CallInput,
-  at: string,
-): StepResult {
-  const block = scenario.blocks[b]!;
-  const count = state.stepCounts[step.index] ?? 0;
-  const stepCounts = state.stepCounts.with(step.index, count + 1);
-  const { answer, index } = answerFor(step, count);
-  const respondPath = step.answers === undefined
-    ? `${step.yamlPath}.respond`
-    : `${step.yamlPath}.respond[${index}]`;
-  // CAP-2: the captures are stored before the answer is rendered.
-  const taken = captureCall(step, answer, call);
-  const captures = Object.keys(taken).length === 0
-    ? state.captures
-    : { ...state.captures, ...taken };
-  const stdout = _render(answer.stdout, respondPath, "stdout", vars, captures, call.readFile);
-  if (!(stdout instanceof Uint8Array)) {
-    return { state, outcome: { kind: "error", message: stdout.error } };
-  }
-  const stderr = _render(answer.stderr, respondPath, "stderr", vars, captures, call.readFile);
-  if (!(stderr instanceof Uint8Array)) {
-    return { state, outcome: { kind: "error", message: stderr.error } };
-  }
-  const currentStep = _exhausted(block, scenario.steps, stepCounts) ? block.end : block.start;
-  const next = _withActiveGroup(scenario, {
-    ...state,
-    stepCounts,
-    currentStep,
-    captures,
-    lastUpdated: at,
-  });
-  return {
-    state: next,
-    outcome: {
-      kind: "matched",
-      stepIndex: step.index,
-      answer: index,
-      exitCode: answer.exit,
-      ...(answer.signal !== undefined ? { signal: answer.signal } : {}),
-      stdout,
-      stderr,
-      delayMs: answer.delayMs,
-      deniedVars: denied,
     },
   };
 }
