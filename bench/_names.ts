@@ -101,3 +101,19 @@ export const EXEC_LOOP_COLD = "exec, CLI_REPLAY_SERVER=0";
 export function loopOnlyName(name: string): string {
   return `${name} (loop only)`;
 }
+
+/** The group of `startup_bench.ts` (SRV-9). */
+export const STARTUP_GROUP = "management start-up";
+/** Its baseline: an empty module under `deno run`. */
+export const STARTUP_BASELINE = "empty deno run (B)";
+/** Each start-up bench and its SRV-9 target (a ratio of the baseline), in report order. */
+export const STARTUP_TARGETS: readonly (readonly [string, number | undefined])[] = [
+  [STARTUP_BASELINE, undefined],
+  ["--version", 1.5],
+  ["--help", 1.5],
+  ["verify (session running)", 2],
+  ["clean --session (nothing to remove)", 2],
+  ["run", 4],
+  ["exec s.yaml -- true", 4],
+  ["exec s.yaml -- true (cache off)", undefined],
+];

@@ -262,7 +262,7 @@ const execLine = shimText.split("\n").find((line) => line.startsWith("exec "));
 if (execLine === undefined) throw new Error(`bench setup: no exec line in the shim:\n${shimText}`);
 const words = shellWords(execLine).slice(1);
 const main = words.indexOf("__intercept") - 1;
-if (main < 2 || !/\/cli(\.ts|\/intercept\.bundle\.js)$/.test(words[main] ?? "")) {
+if (main < 2 || !/\/(cli\.ts|generated\/intercept\.bundle\.js)$/.test(words[main] ?? "")) {
   throw new Error(`bench setup: unexpected shim exec line: ${execLine}`);
 }
 const emptyModule = `${tmp}/empty.ts`;

@@ -42,6 +42,9 @@ import {
   type SamplesLine,
   SERVER_CALL_GROUP,
   serverCallName,
+  STARTUP_BASELINE,
+  STARTUP_GROUP,
+  STARTUP_TARGETS,
   STATE_GROUP,
   STATE_ROUND_TRIP,
   stepCallGroup,
@@ -415,6 +418,30 @@ write(table(otherRows));
     ["exec of a 200-call loop, server: whole exec", ms(eServer.median)],
     ["  the same exec, CLI_REPLAY_SERVER=0", ms(eCold.median), x(rExec, "server exec")],
   ]));
+}
+
+// ---- SRV-9 --------------------------------------------------------------------------------
+
+{
+  const group = STARTUP_GROUP;
+  const base = avgNs(group, STARTUP_BASELINE);
+  const rows: string[][] = [["", "avg", "ratio", "target", ""]];
+  for (const [name, limit] of STARTUP_TARGETS) {
+    const avg = avgNs(group, name);
+    const ratio = avg === undefined || base === undefined ? undefined : avg / base;
+    rows.push([
+      name,
+      ns(avg),
+      ratio === undefined ? "n/a" : `${ratio.toFixed(2)}× B`,
+      limit === undefined ? "" : `≤ ${limit}× B`,
+      limit === undefined ? "" : verdict(ratio === undefined ? undefined : ratio <= limit),
+    ]);
+  }
+  write(
+    `\nSRV-9: management commands' start-up, wall time per process (deno bench avg), against ` +
+      `an empty deno run (B), all in one run\n`,
+  );
+  write(table(rows));
 }
 
 if (benchCode !== 0) {

@@ -7,10 +7,11 @@
  *
  * @module
  */
+import { STARTUP_BASELINE, STARTUP_GROUP } from "./_names.ts";
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 const CLI = `${ROOT}/cli.ts`;
 const DENO = Deno.execPath();
-const GROUP = "management start-up";
+const GROUP = STARTUP_GROUP;
 
 const tmp = await Deno.makeTempDir({ prefix: "cli-replay-startup-bench-" });
 const empty = `${tmp}/empty.ts`;
@@ -65,7 +66,7 @@ globalThis.addEventListener("unload", () => {
 });
 
 const common = { group: GROUP, n: 30, warmup: 3 };
-Deno.bench({ ...common, name: "empty deno run (B)", baseline: true }, async () => {
+Deno.bench({ ...common, name: STARTUP_BASELINE, baseline: true }, async () => {
   await run(["run", "-A", empty]);
 });
 Deno.bench({ ...common, name: "--version" }, async () => {

@@ -6,7 +6,7 @@
  */
 import { parseState } from "../core/replay/state.ts";
 import { absolutePath, sessionFiles } from "../effects/session/files.ts";
-import { removeSession } from "../effects/session/setup.ts";
+import { removeSession } from "../effects/session/remove.ts";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "../effects/session/ttl_sweep.ts";
 import { fsReason } from "../effects/fs.ts";
 import {

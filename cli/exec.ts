@@ -16,7 +16,8 @@ import { forwardSignals } from "../effects/signals.ts";
 import { parseCommandList } from "../effects/session/setup.ts";
 import { ReplayError } from "../core/errors.ts";
 import { parseDurationFlag } from "./flags.ts";
-import { parseFormat, parseRecordingRules, type RecordingFlags, REPORT_FORMATS } from "./flags.ts";
+import { parseFormat, REPORT_FORMATS } from "./flags.ts";
+import { parseRecordingRules, type RecordingFlags } from "./_record_flags.ts";
 import {
   decideRecordPlan,
   parseRecordCommands,
@@ -160,7 +161,7 @@ export async function execAction(
       writeErr(renderVerifyText(outcome.verification, { scenarioArg }));
     }
     if (format !== undefined) {
-      const report = renderReport(outcome.verification, format, {
+      const report = await renderReport(outcome.verification, format, {
         scenarioArg,
         absPath: loaded.absPath,
         cwd: Deno.cwd(),

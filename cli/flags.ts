@@ -6,8 +6,6 @@
 import { parseDuration } from "../core/lang/duration.ts";
 import { ENV } from "../core/env.ts";
 import { ReplayError } from "../core/errors.ts";
-import { compileRedactPattern } from "../core/record/redact.ts";
-import type { RecordingRules } from "../effects/record/write_recording.ts";
 
 /** Parses a duration flag or throws the ERR-5 message. */
 export function parseDurationFlag(flag: string, value: string): number {
@@ -50,26 +48,4 @@ export function parseFormat<T extends string>(
   const v = value.toLowerCase();
   if ((valid as readonly string[]).includes(v)) return v as T;
   throw new ReplayError("usage", `invalid format "${value}": valid values are ${valid.join(", ")}`);
-}
-
-/** The recording flags shared by `record` and `exec --record` (RECM-2, RECM-3). */
-export interface RecordingFlags {
-  /** `--redact <regex>` (repeatable). */
-  redact?: readonly string[] | undefined;
-  /** `--no-redact`: the default secret names do not apply. */
-  noRedact?: boolean | undefined;
-  /** `--no-fold`: one step per call. */
-  noFold?: boolean | undefined;
-}
-
-/** Reads `--redact`, `--no-redact` and `--no-fold`, or throws for a pattern that does not compile. */
-export function parseRecordingRules(flags: RecordingFlags): RecordingRules {
-  const patterns = (flags.redact ?? []).map((source) => {
-    const compiled = compileRedactPattern(source);
-    if (typeof compiled === "string") {
-      throw new ReplayError("usage", `invalid --redact ${JSON.stringify(source)}: ${compiled}`);
-    }
-    return compiled;
-  });
-  return { patterns, redactDefaults: flags.noRedact !== true, fold: flags.noFold !== true };
 }

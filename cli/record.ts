@@ -24,7 +24,7 @@ import {
   recordWithShims,
 } from "../effects/record/session.ts";
 import { ReplayError } from "../core/errors.ts";
-import { parseRecordingRules, type RecordingFlags } from "./flags.ts";
+import { parseRecordingRules, type RecordingFlags } from "./_record_flags.ts";
 import { warn, writeErr } from "./output.ts";
 
 /** Options of {@linkcode recordAction}, as parsed by the CLI framework. */

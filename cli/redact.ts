@@ -12,7 +12,7 @@ import { formatDiagnostic } from "../core/scenario/format.ts";
 import { writeFileAtomic } from "../effects/fs.ts";
 import { fsReason } from "../effects/fs.ts";
 import { ReplayError } from "../core/errors.ts";
-import { parseRecordingRules } from "./flags.ts";
+import { parseRecordingRules } from "./_record_flags.ts";
 import { warn, writeErr, writeOut } from "./output.ts";
 
 /** Flags of `redact`. */

@@ -5,10 +5,6 @@
  * @module
  */
 import { renderVerifyText } from "../core/report/text.ts";
-import { renderVerifyJson } from "../core/report/json.ts";
-import { renderJUnit } from "../core/report/junit.ts";
-import { renderTap } from "../core/report/tap.ts";
-import { renderGitHub } from "../core/report/github.ts";
 import type { VerifyResult } from "../core/types.ts";
 import type { REPORT_FORMATS } from "./flags.ts";
 
@@ -27,21 +23,31 @@ export interface ReportContext {
   timestamp: Date;
 }
 
-/** Renders a verification result in a format. */
-export function renderReport(
+/**
+ * Renders a verification result in a format. Each renderer but the text one is loaded when
+ * it is asked for: a command start-up pays only for the report it prints.
+ */
+export async function renderReport(
   result: VerifyResult,
   format: ReportFormat,
   ctx: ReportContext,
-): string {
+): Promise<string> {
   switch (format) {
     case "json":
-      return renderVerifyJson(result);
+      return (await import("../core/report/json.ts")).renderVerifyJson(result);
     case "junit":
-      return renderJUnit(result, { classname: ctx.scenarioArg, timestamp: ctx.timestamp });
+      return (await import("../core/report/junit.ts")).renderJUnit(result, {
+        classname: ctx.scenarioArg,
+        timestamp: ctx.timestamp,
+      });
     case "tap":
-      return renderTap(result, { file: relativePath(ctx.cwd, ctx.absPath) });
+      return (await import("../core/report/tap.ts")).renderTap(result, {
+        file: relativePath(ctx.cwd, ctx.absPath),
+      });
     case "github":
-      return renderGitHub(result, { file: relativePath(ctx.cwd, ctx.absPath) });
+      return (await import("../core/report/github.ts")).renderGitHub(result, {
+        file: relativePath(ctx.cwd, ctx.absPath),
+      });
     case "text":
       return renderVerifyText(result, { scenarioArg: ctx.scenarioArg });
   }

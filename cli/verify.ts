@@ -12,7 +12,6 @@ import { readState } from "../effects/session/state_store.ts";
 import { toFsError } from "../effects/fs.ts";
 import { parseFormat, REPORT_FORMATS } from "./flags.ts";
 import { renderReport } from "./report.ts";
-import { renderSuggestions } from "../core/report/suggested_step.ts";
 import { scenarioArgOrEnv, sessionFlagOrEnv } from "./flags.ts";
 import { writeErr, writeOut } from "./output.ts";
 
@@ -64,7 +63,7 @@ export async function verifyAction(
   const timestamp = state !== undefined && result.error === undefined
     ? new Date(state.lastUpdated)
     : new Date();
-  const text = renderReport(result, format, {
+  const text = await renderReport(result, format, {
     scenarioArg: file,
     absPath: loaded.absPath,
     cwd: Deno.cwd(),
@@ -73,6 +72,9 @@ export async function verifyAction(
   // text goes to stderr (VERIFY-5); the machine-read formats to stdout (VERIFY-6/7)
   if (format === "text") writeErr(text);
   else writeOut(text);
-  if (flags.suggest === true) writeOut(renderSuggestions(result));
+  if (flags.suggest === true) {
+    const { renderSuggestions } = await import("../core/report/suggested_step.ts");
+    writeOut(renderSuggestions(result));
+  }
   return result.passed ? 0 : 1;
 }

@@ -40,7 +40,7 @@ export interface RecordDirOptions {
  * Creates the recording directory under `$TMPDIR`. On failure, whatever was created is
  * removed. Requires `--allow-read`, `--allow-write` and `--allow-env`.
  *
- * @throws {FileSystemError} When `$TMPDIR` cannot hold it (not writable, full).
+ * @throws {ReplayError} When `$TMPDIR` cannot hold it (not writable, full).
  *
  * @param options The commands and the self command.
  * @returns The directory; dispose it (or call `remove`) when done.

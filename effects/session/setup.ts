@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { removeSession, removeTree } from "./remove.ts";
 import { DEFAULT_MAX_DELAY, DEFAULT_MAX_DELAY_MS } from "../../core/limits.ts";
 import type { Scenario } from "../../core/types.ts";
 import { newState } from "../../core/replay/engine.ts";
@@ -25,7 +26,7 @@ import { writeCompiled } from "../scenario/compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
 import { renderShim } from "../../core/session/shell.ts";
 import { createRecordingLog } from "../record/log.ts";
-import { isConfinedInterceptDir, sweepExpiredSessions } from "./ttl_sweep.ts";
+import { sweepExpiredSessions } from "./ttl_sweep.ts";
 import { planShims } from "../server/shim_plan.ts";
 
 /** Name of the log of `--record missing` in the intercept dir (not executable: no command). */
@@ -119,14 +120,6 @@ export function checkSessionRules(loaded: LoadedScenario, options: SetupOptions)
     problems.push(renderAllowlistViolation(v, scenario, allow ?? []).trimEnd());
   }
   if (problems.length > 0) throw new ReplayError("session", problems.join("\n"));
-}
-
-async function _removeTree(path: string): Promise<void> {
-  try {
-    await Deno.remove(path, { recursive: true });
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
 }
 
 /**
@@ -236,7 +229,7 @@ export async function setupSession(
         }),
       ));
   } catch (error) {
-    if (created) await _removeTree(files.interceptDir).catch(() => {});
+    if (created) await removeTree(files.interceptDir).catch(() => {});
     await removeStateFiles(files).catch(() => {});
     throw error;
   }
@@ -250,23 +243,4 @@ export async function setupSession(
   };
 }
 
-/**
- * Removes a session's intercept dir, state, compiled and lock files. Idempotent. The
- * intercept dir is removed only when it is a direct child of `.cli-replay` (CLEAN-7,
- * SEC-8): a session id such as `<id>/../../x` never reaches outside.
- *
- * @param files The session's files.
- * @returns Whether the intercept dir existed (and was removed).
- */
-export async function removeSession(files: SessionFiles): Promise<boolean> {
-  let existed = false;
-  if (files.sessionId !== "" && isConfinedInterceptDir(files.stateDir, files.interceptDir)) {
-    try {
-      await Deno.lstat(files.interceptDir);
-      existed = true;
-    } catch { /* already gone */ }
-    await _removeTree(files.interceptDir);
-  }
-  await removeStateFiles(files);
-  return existed;
-}
+export { removeSession };
