@@ -5,6 +5,7 @@
  * @module
  */
 
+import { formatDoubleQuoted } from "../scenario/yaml_scalar.ts";
 import { escapeTemplateText } from "../lang/template.ts";
 import { decodeUtf8 } from "./_bytes.ts";
 
@@ -34,36 +35,8 @@ export function blockSafe(text: string): boolean {
   return true;
 }
 
-const ESCAPES: Readonly<Record<number, string>> = {
-  0x00: "\\0",
-  0x07: "\\a",
-  0x08: "\\b",
-  0x09: "\\t",
-  0x0a: "\\n",
-  0x0b: "\\v",
-  0x0c: "\\f",
-  0x0d: "\\r",
-  0x1b: "\\e",
-  0x22: '\\"',
-  0x5c: "\\\\",
-  0x85: "\\N",
-  0x2028: "\\L",
-  0x2029: "\\P",
-};
-
-/** Writes `text` as a one-line YAML double-quoted scalar. */
-export function doubleQuoted(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    const escape = ESCAPES[cp];
-    if (escape !== undefined) out += escape;
-    else if (_isPrintable(cp) && cp !== 0xfeff) out += ch;
-    else if (cp <= 0xff) out += `\\x${cp.toString(16).toUpperCase().padStart(2, "0")}`;
-    else out += `\\u${cp.toString(16).toUpperCase().padStart(4, "0")}`;
-  }
-  return `${out}"`;
-}
+/** Writes `text` as a one-line YAML double-quoted scalar (the one formatter of the loader). */
+export const doubleQuoted: (text: string) => string = formatDoubleQuoted;
 
 /**
  * Writes `text` (which contains a newline) as a block literal whose content sits at
