@@ -11,7 +11,6 @@ import assert from "node:assert/strict";
 import {
   callShim,
   cli,
-  type ProcessResult,
   type Shell,
   SHELLS,
   shellTest,
@@ -20,26 +19,7 @@ import {
   usingTempDir,
   writeScenario,
 } from "../_helpers.ts";
-
-/**
- * Shell function prepended to every script: `call NAME cmd args…` runs the command and stores
- * its stdout, stderr and exit status in `o/NAME.out`, `o/NAME.err`, `o/NAME.rc`.
- */
-const CALL_FUNCTION = `mkdir -p o
-call() { __n=$1; shift; "$@" >"o/$__n.out" 2>"o/$__n.err"; echo $? >"o/$__n.rc"; }
-`;
-
-/** What one `call NAME …` recorded. */
-interface Call {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The `exec` process and a reader of the recorded calls. */
-interface Scripted extends ProcessResult {
-  call(name: string): Promise<Call>;
-}
+import { execScript, type Scripted } from "./_exec_script.ts";
 
 /**
  * How the fakes answer: `server` is the default (bash shims asking the session server that
@@ -56,16 +36,16 @@ function combos(shells: readonly Shell[]): [Shell, Mode][] {
 }
 
 /**
- * Runs `cli-replay exec s.yaml -- <shell> script.sh` in `dir`.
+ * Runs `cli-replay exec s.yaml -- <shell> script.sh` in `dir`, with the server or the cold path.
  *
  * @param dir The working directory.
  * @param shell The shell running the script.
  * @param mode The server or the cold path.
  * @param yaml The scenario.
- * @param script The script body (after {@linkcode CALL_FUNCTION}).
+ * @param script The script body (after the `call` function).
  * @param env Extra environment of `exec` (and so of the script).
  */
-async function execIn(
+function execIn(
   dir: TempDir,
   shell: Shell,
   mode: Mode,
@@ -73,24 +53,12 @@ async function execIn(
   script: string,
   env: Record<string, string | undefined> = {},
 ): Promise<Scripted> {
-  await writeScenario(dir.path, "s.yaml", yaml);
-  await Deno.writeTextFile(dir.join("script.sh"), CALL_FUNCTION + script);
-  const result = await cli(["exec", "s.yaml", "--", shell, "script.sh"], {
-    cwd: dir.path,
+  return execScript(dir, {
+    yaml,
+    script,
+    shell,
     env: { ...env, ...(mode === "cold" ? { CLI_REPLAY_SERVER: "0" } : {}) },
   });
-  return {
-    ...result,
-    async call(name: string): Promise<Call> {
-      const read = (ext: string) => Deno.readTextFile(dir.join("o", `${name}.${ext}`));
-      const rc = await read("rc").catch(() => {
-        throw new Error(
-          `call "${name}" did not run; exec exited ${result.code}:\n${result.stderr}`,
-        );
-      });
-      return { code: Number(rc.trim()), stdout: await read("out"), stderr: await read("err") };
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------
