@@ -50,13 +50,18 @@ async function _succeeds(program: string, args: string[]): Promise<boolean> {
   }
 }
 
-/** `setpriv` can drop root to `nobody` here. */
+/**
+ * `setpriv` can drop root to `nobody` here, and `nobody` can read the checkout (a checkout
+ * under a private home directory cannot be run by another user at all).
+ */
 const CAN_SWITCH_USER = IS_ROOT &&
   await _succeeds("setpriv", [
     `--reuid=${NOBODY}`,
     `--regid=${NOBODY}`,
     "--clear-groups",
-    "true",
+    "test",
+    "-r",
+    CLI,
   ]);
 
 /** A private mount namespace with a tmpfs can be made here (root, unshare, mount). */
@@ -78,6 +83,8 @@ const CAN_MOUNT_TMPFS = IS_ROOT && await (async () => {
 interface Unprivileged {
   /** The user id the CLI runs as. */
   uid: number;
+  /** The Deno binary that user runs. */
+  deno: string;
   /** Runs the CLI. */
   cli(args: readonly string[], opts?: SpawnOptions): Promise<ProcessResult>;
   /** Runs a bash script with `cli_replay` defined. */
@@ -88,7 +95,11 @@ interface Unprivileged {
 
 let denoDirForNobody: string | undefined;
 
-/** A Deno dir `nobody` can read and write: a copy of this user's npm cache. */
+/**
+ * A Deno dir `nobody` can read and write: a copy of this user's npm cache, and a copy of the
+ * Deno binary (`<dir>/deno`), which may live where only its owner can reach it (npx installs
+ * it under root's private home directory). The CLI's shims re-run the binary it runs as.
+ */
 async function _denoDirForNobody(): Promise<string> {
   if (denoDirForNobody !== undefined) return denoDirForNobody;
   const info = JSON.parse(
@@ -101,6 +112,8 @@ async function _denoDirForNobody(): Promise<string> {
   await Deno.chmod(dir, 0o755);
   const copy = await runFile("cp", ["-R", info.npmCache, `${dir}/npm`]);
   assert.equal(copy.code, 0, copy.stderr);
+  await Deno.copyFile(Deno.execPath(), `${dir}/deno`);
+  await Deno.chmod(`${dir}/deno`, 0o755);
   const own = await runFile("chown", ["-R", `${NOBODY}:${NOBODY}`, dir]);
   assert.equal(own.code, 0, own.stderr);
   globalThis.addEventListener("unload", () => {
@@ -115,6 +128,7 @@ async function _unprivileged(): Promise<Unprivileged> {
   if (!IS_ROOT) {
     return {
       uid: Deno.uid()!,
+      deno: Deno.execPath(),
       cli,
       bash: (script, opts) => runFile("bash", ["-c", `${CLI_FUNCTION}\n${script}`], opts),
       run: runFile,
@@ -131,7 +145,8 @@ async function _unprivileged(): Promise<Unprivileged> {
     ], { ...opts, env: { HOME: denoDir, DENO_DIR: denoDir, ...opts.env } });
   return {
     uid: NOBODY,
-    cli: (args, opts) => as(Deno.execPath(), ["run", "-A", CLI, ...args], opts),
+    deno: `${denoDir}/deno`,
+    cli: (args, opts) => as(`${denoDir}/deno`, ["run", "-A", CLI, ...args], opts),
     bash: (script, opts) => as("bash", ["-c", `${CLI_FUNCTION}\n${script}`], opts),
     run: as,
   };
@@ -160,7 +175,7 @@ function _noInternalError(r: ProcessResult): void {
 
 const skipSwitch = !IS_ROOT || CAN_SWITCH_USER
   ? undefined
-  : "skipped: running as root and setpriv cannot switch to nobody";
+  : "skipped: running as root and nobody cannot run the checkout (setpriv, or a private path)";
 
 Deno.test({
   name:
@@ -243,7 +258,7 @@ console.log(JSON.stringify({ passed: run.passed, stdout: run.stdout }));
 `,
       );
       await Deno.chmod(file, 0o644);
-      const r = await user.run(Deno.execPath(), [
+      const r = await user.run(user.deno, [
         "run",
         "-A",
         `--config=${ROOT}/deno.json`,
