@@ -147,7 +147,13 @@ async function _unprivileged(): Promise<Unprivileged> {
     uid: NOBODY,
     deno: `${denoDir}/deno`,
     cli: (args, opts) => as(`${denoDir}/deno`, ["run", "-A", CLI, ...args], opts),
-    bash: (script, opts) => as("bash", ["-c", `${CLI_FUNCTION}\n${script}`], opts),
+    bash: (script, opts) =>
+      as("bash", [
+        "-c",
+        `cli_replay() { ${
+          [`${denoDir}/deno`, "run", "-A", CLI].map(sh).join(" ")
+        } "$@"; }\n${script}`,
+      ], opts),
     run: as,
   };
 }
