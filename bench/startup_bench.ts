@@ -81,8 +81,13 @@ Deno.bench({ ...common, name: "verify (session running)" }, async () => {
 Deno.bench({ ...common, name: "clean --session (nothing to remove)" }, async () => {
   await run(["run", "-A", CLI, "clean", "--session", "0000000000000000", scenario]);
 });
-Deno.bench({ ...common, name: "run" }, async () => {
-  await run(["run", "-A", CLI, "run", "--shell", "sh", scenario]);
+Deno.bench({ ...common, name: "run" }, async (b) => {
+  b.start();
+  const out = await run(["run", "-A", CLI, "run", "--shell", "sh", scenario]);
+  b.end();
+  // Untimed: end the session, so that its detached server does not linger for 15 minutes.
+  const id = /CLI_REPLAY_SESSION='?([0-9a-f]+)/.exec(out)?.[1] ?? "";
+  await run(["run", "-A", CLI, "clean", "--session", id, scenario]);
 });
 Deno.bench({ ...common, name: "exec s.yaml -- true" }, async () => {
   await run(["run", "-A", CLI, "exec", scenario, "--", "true"]);

@@ -29,6 +29,20 @@ export const CLI_PERMISSIONS: readonly string[] = [
 ];
 
 /**
+ * Flags besides the permissions that the README's install line passes:
+ * `--unstable-lazy-dynamic-imports` makes Deno load a lazily imported module when the code
+ * imports it, not while it builds the module graph at start-up, so `--version`, `verify` and
+ * the other light commands do not first walk the YAML and schema libraries (SRV-9). The
+ * install still caches those modules, so the command works offline.
+ */
+export const CLI_START_FLAGS: readonly string[] = [
+  "--unstable-lazy-dynamic-imports",
+];
+
+/** The flags of the README's install line, in the order `deno install` writes them. */
+export const CLI_INSTALL_FLAGS: readonly string[] = [...CLI_PERMISSIONS, ...CLI_START_FLAGS];
+
+/**
  * The `cli-replay:` lines for an error that a missing Deno permission caused, or
  * `undefined` for any other error.
  *

@@ -2,7 +2,7 @@
 // permissions the command needs, both jsr: forms, the compile task, every task described; and a
 // missing permission is one clear line. tests/e2e/registry_test.ts runs the install line.
 import assert from "node:assert/strict";
-import { CLI_PERMISSIONS } from "../cli/permissions.ts";
+import { CLI_INSTALL_FLAGS, CLI_PERMISSIONS, CLI_START_FLAGS } from "../cli/permissions.ts";
 import { CLI, ROOT, runFile, usingTempDir, writeScenario } from "./_helpers.ts";
 
 const README = await Deno.readTextFile(`${ROOT}/README.md`);
@@ -11,8 +11,13 @@ const CONFIG = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`));
 Deno.test(
   "README: the install line with exactly the command's permissions, a row explaining each, and both jsr: forms (WAY-2, WAY-6)",
   () => {
-    const line = `deno install -g -n cli-replay ${CLI_PERMISSIONS.join(" ")} jsr:@x/cli-replay/cli`;
+    const line = `deno install -g -n cli-replay ${
+      CLI_INSTALL_FLAGS.join(" ")
+    } jsr:@x/cli-replay/cli`;
     assert.ok(README.includes(`\n${line}\n`), `README shows: ${line}`);
+    for (const flag of CLI_START_FLAGS) {
+      assert.match(README, new RegExp(`\`${flag}\` is not a permission: `), `explains ${flag}`);
+    }
     for (const p of CLI_PERMISSIONS) {
       assert.match(README, new RegExp(`^\\| \`${p}\` +\\| \\S.*\\|$`, "m"), `a row explains ${p}`);
     }

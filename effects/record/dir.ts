@@ -7,7 +7,7 @@
 
 import { renderShim } from "../../core/session/shell.ts";
 import { createRecordingLog } from "./log.ts";
-import { toFsError } from "../fs.ts";
+import { createFile, toFsError } from "../fs.ts";
 
 /** Advice when the recording directory cannot be created under `$TMPDIR`. */
 const TMP_HINTS = {
@@ -68,7 +68,7 @@ export async function createRecordDir(options: RecordDirOptions): Promise<Record
     const binDir = `${root}/bin`;
     const logPath = `${root}/recording.jsonl`;
     await Deno.mkdir(binDir, { mode: 0o700 });
-    await createRecordingLog(logPath);
+    createRecordingLog(logPath);
     for (const command of options.commands) {
       const text = renderShim({
         command,
@@ -77,7 +77,7 @@ export async function createRecordDir(options: RecordDirOptions): Promise<Record
         shimDir: binDir,
       });
       const path = `${binDir}/${command}`;
-      await Deno.writeTextFile(path, text, { mode: 0o700, createNew: true });
+      createFile(path, text, 0o700);
       await Deno.chmod(path, 0o700);
     }
     return { root, binDir, logPath, remove, [Symbol.asyncDispose]: remove };

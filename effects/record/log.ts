@@ -5,7 +5,7 @@
  * @module
  */
 
-import { writeAll } from "../fs.ts";
+import { createFile, writeAll } from "../fs.ts";
 import {
   encodeRecordingLine,
   parseRecordingLog,
@@ -23,9 +23,9 @@ export function recordingLockPath(logPath: string): string {
  *
  * @param logPath The log to create.
  */
-export async function createRecordingLog(logPath: string): Promise<void> {
+export function createRecordingLog(logPath: string): void {
   for (const path of [logPath, recordingLockPath(logPath)]) {
-    await Deno.writeFile(path, new Uint8Array(), { mode: 0o600, createNew: true });
+    createFile(path, new Uint8Array(), 0o600);
   }
 }
 

@@ -20,7 +20,7 @@ import type { LoadedScenario } from "../scenario/file.ts";
 import { newSessionId, type SessionFiles, sessionFiles } from "./files.ts";
 import { STATE_DIR_HINTS } from "./state_dir.ts";
 import { prepareStateDir, readStateLocationEnv, type StateLocationEnv } from "./state_location.ts";
-import { toFsError } from "../fs.ts";
+import { createFile, toFsError } from "../fs.ts";
 import { removeStateFiles, writeState } from "./state_store.ts";
 import { writeCompiled } from "../scenario/compiled_store.ts";
 import { selfCommand } from "./self_command.ts";
@@ -196,7 +196,7 @@ export async function setupSession(
     for (const command of new Set([...scenario.commands, ...recorded])) {
       const shimPath = `${files.interceptDir}/${command}`;
       await step("write shim", shimPath, async () => {
-        await Deno.writeTextFile(shimPath, render(command), { mode: 0o700, createNew: true });
+        createFile(shimPath, render(command), 0o700);
         await Deno.chmod(shimPath, 0o700);
       });
     }
@@ -208,7 +208,7 @@ export async function setupSession(
       await step(
         "write shim",
         path,
-        () => Deno.writeTextFile(path, text, { mode: 0o600, createNew: true }),
+        () => createFile(path, text, 0o600),
       );
     }
     await step("write compiled scenario", files.compiled, () =>

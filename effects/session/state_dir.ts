@@ -14,7 +14,7 @@ import {
   STATE_DIR_ENV,
 } from "../../core/session/state_dir_choice.ts";
 import { ReplayError } from "../../core/errors.ts";
-import { fsErrorKind, fsReason, toFsError } from "../fs.ts";
+import { createFile, fsErrorKind, fsReason, toFsError } from "../fs.ts";
 
 /** Advice when a state directory or a file in it cannot be created or written. */
 export const STATE_DIR_HINTS = {
@@ -123,7 +123,7 @@ export async function probePrimaryStateDir(dir: string): Promise<PrimaryProbe> {
     if (info === undefined) {
       try {
         await Deno.chmod(dir, 0o700);
-        await Deno.writeTextFile(`${dir}/.gitignore`, "*\n", { mode: 0o600 });
+        createFile(`${dir}/.gitignore`, "*\n", 0o600);
       } catch (error) {
         await Deno.remove(dir, { recursive: true }).catch(() => {});
         throw toFsError(error, {

@@ -19,7 +19,7 @@
  */
 import assert from "node:assert/strict";
 import { VERSION } from "../../core/version.ts";
-import { CLI_PERMISSIONS } from "../../cli/permissions.ts";
+import { CLI_INSTALL_FLAGS, CLI_PERMISSIONS } from "../../cli/permissions.ts";
 import { publishDryRunFiles, publishFileSet, stagePackage } from "../../tools/stage_package.ts";
 import { listDir, type ProcessResult, ROOT, runFile, sh, usingTempDir } from "../_helpers.ts";
 import { contentType, serveRegistry } from "./_registry.ts";
@@ -299,13 +299,13 @@ CLI verify --format json || exit 94
           root.path,
           "-n",
           "cli-replay",
-          ...CLI_PERMISSIONS,
+          ...CLI_INSTALL_FLAGS,
           `${PKG}/cli`,
         ], { cwd: work.path, env: ienv });
         ok(install, "deno install");
         const launcher = await Deno.readTextFile(root.join("bin", "cli-replay"));
         const flags = /exec (?:"[^"]*"|'[^']*'|\S+) run (.*?) --config/.exec(launcher)?.[1];
-        assert.deepEqual(flags?.split(" "), [...CLI_PERMISSIONS], launcher);
+        assert.deepEqual(flags?.split(" "), [...CLI_INSTALL_FLAGS], launcher);
 
         // From here on offline: the registry is gone and every proxy is dead, so the
         // command and its shims use only what the install cached.
