@@ -52,7 +52,7 @@ export async function verifyAction(
   const files = await locateSessionFiles(loaded.absPath, sessionId);
   let state: State | undefined;
   try {
-    state = await readState(files.state);
+    state = await readState(files);
   } catch (error) {
     if (!(error instanceof ReplayError && error.kind === "state")) {
       throw toFsError(error, { action: "read state file", path: files.state });

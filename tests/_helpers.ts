@@ -486,6 +486,31 @@ export async function readJson<T = Record<string, unknown>>(path: string): Promi
 }
 
 /**
+ * The text of a session's state while calls may be committing: the state file, or, between a
+ * commit's remove and rename (or after its writer was killed there), the commit's complete
+ * `.next.tmp` (STATE-8).
+ */
+export async function readStateText(statePath: string): Promise<string> {
+  const stem = statePath.replace(/\.state$/, "");
+  const read = async (path: string) => {
+    try {
+      return await Deno.readTextFile(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      return undefined;
+    }
+  };
+  const text = await read(statePath);
+  if (text !== undefined) return text;
+  // As cli-replay's readers do: under the shared lock, no commit is half done.
+  using lock = await Deno.open(`${stem}.lock`, { read: true });
+  await lock.lock(false);
+  const found = (await read(statePath)) ?? (await read(`${stem}.next.tmp`));
+  if (found === undefined) throw new Deno.errors.NotFound(`no state at ${statePath}`);
+  return found;
+}
+
+/**
  * The example scenario of CONTRACT section 5 ("deploy-app"): an ordered step, an
  * unordered group with a capture and an optional step, and a regex step rendering a var
  * and the capture. Its reports are the contract's own examples (VERIFY-5..7, ICPT-10).

@@ -195,7 +195,7 @@ export class ExecSession {
         };
       } else {
         try {
-          state = await readState(session.files.state);
+          state = await readState(session.files);
           verification = verifyState(this.#loaded.scenario, state, { session: sessionName });
         } catch (error) {
           stateWarning = `could not read state for verification: ${

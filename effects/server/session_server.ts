@@ -26,6 +26,7 @@ import type { SessionFiles } from "../session/files.ts";
 import { writeFileAtomic } from "../fs.ts";
 import { answerCall, loadCompiledScenario, type LoadedCompiled } from "../intercept/answer_call.ts";
 import { ensureSessionStateDir, readStateLocationEnv } from "../session/state_location.ts";
+import { hasState } from "../session/state_store.ts";
 
 /** Options of {@linkcode startSessionServer}. */
 export interface SessionServerOptions {
@@ -179,18 +180,12 @@ export async function startSessionServer(options: SessionServerOptions): Promise
       if (Date.now() - lastActivity >= options.idleMs) return await stop("idle");
     }
     if (options.watchMs !== undefined) {
-      for (
-        const [path, reason] of [[options.files.interceptDir, "intercept-dir-gone"], [
-          options.files.state,
-          "state-gone",
-        ]] as const
-      ) {
-        try {
-          await Deno.stat(path);
-        } catch {
-          return await stop(reason);
-        }
+      try {
+        await Deno.stat(options.files.interceptDir);
+      } catch {
+        return await stop("intercept-dir-gone");
       }
+      if (!hasState(options.files)) return await stop("state-gone");
     }
   };
   if (options.idleMs !== undefined || options.watchMs !== undefined) {

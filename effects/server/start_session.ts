@@ -170,11 +170,11 @@ export async function startSession(
   env.set(ENV.scenario, session.files.scenarioPath);
   const recorded = async () => ({
     calls: session.recordLog === undefined ? [] : await readRecordingLog(session.recordLog),
-    state: await readState(session.files.state),
+    state: await readState(session.files),
     sessionId: session.sessionId,
   });
   const verify = async () => {
-    const state = await readState(session.files.state);
+    const state = await readState(session.files);
     if (session.recordLog !== undefined) {
       // The new steps count too (RECM-1): verify the file as it would be written.
       const preview = await writeMissingRecording(session.loaded, await recorded(), {

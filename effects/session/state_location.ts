@@ -19,6 +19,7 @@ import {
 import { ReplayError } from "../../core/errors.ts";
 import { absolutePath, type SessionFiles, sessionFiles, sha256Hex } from "./files.ts";
 import { ensurePrivateDir, ensureStateDir, probePrimaryStateDir } from "./state_dir.ts";
+import { hasState } from "./state_store.ts";
 
 /** The parts of the environment that decide where session files go. */
 export interface StateLocationEnv {
@@ -161,15 +162,6 @@ export async function findStateDirs(
   return out;
 }
 
-async function _exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The files of an existing session wherever `run`/`exec` put them: the first state directory
  * of {@linkcode findStateDirs} that holds the session's state file.
@@ -186,7 +178,7 @@ export async function findSessionFiles(
 ): Promise<SessionFiles | undefined> {
   for (const dir of await findStateDirs(scenarioPath, env)) {
     const files = await sessionFiles(scenarioPath, sessionId, dir);
-    if (await _exists(files.state)) return files;
+    if (hasState(files)) return files;
   }
   return undefined;
 }

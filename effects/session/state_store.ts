@@ -1,13 +1,21 @@
 /**
  * The session state on disk (STATE-7, STATE-8, STATE-14): exclusive-locked
- * read–decide–write with atomic replacement, and lock-free reads.
+ * read–decide–write, and reads that never see a torn or missing state.
+ *
+ * A commit, under the exclusive lock, writes the whole next state to `<key>.next.tmp`,
+ * removes the state file, and renames the new file into its place. Renaming onto a name
+ * that does not exist spares the flush that ext4 forces when a rename replaces a file
+ * (about 0.2 ms of every faked call; SRV-8). A reader that finds no state file while the
+ * lock file exists waits for the shared lock and reads again; a writer killed between the
+ * remove and the rename left a complete `.next.tmp`, which the next reader uses and the
+ * next writer renames into place.
  *
  * @module
  */
 import type { State } from "../../core/types.ts";
 import { parseState, serializeState } from "../../core/replay/state.ts";
 import { ReplayError } from "../../core/errors.ts";
-import { writeFileAtomic, writeFileAtomicSync } from "../fs.ts";
+import { writeFileAtomic } from "../fs.ts";
 import type { SessionFiles } from "./files.ts";
 
 /** What a decision returns: the state to write (none = leave the file alone) and a value. */
@@ -18,22 +26,82 @@ export interface StateDecision<T> {
   readonly value: T;
 }
 
+/** The file a commit writes before it renames it into place (a `.tmp`: clean removes it). */
+export function nextStatePath(files: Pick<SessionFiles, "state">): string {
+  return `${files.state.replace(/\.state$/, "")}.next.tmp`;
+}
+
 /**
- * Reads a state file without locking; `undefined` when it does not exist.
+ * Whether a session has a state on disk: its state file, or the file a commit is renaming
+ * into its place (looked at again after that, so a commit in between is not missed).
  *
- * @param path The state file.
- * @returns The state or undefined.
- * @throws {ReplayError} When the file is corrupt.
+ * @param files The session's files.
+ * @returns True when there is a state.
  */
-export async function readState(path: string): Promise<State | undefined> {
-  let text: string;
+export function hasState(files: Pick<SessionFiles, "state">): boolean {
+  return _exists(files.state) || _exists(nextStatePath(files)) || _exists(files.state);
+}
+
+function _exists(path: string): boolean {
   try {
-    text = await Deno.readTextFile(path);
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A `.next.tmp` that parses, or undefined (a partial one is left for the next commit). */
+function _recovered(next: string): string | undefined {
+  const text = _readText(next);
+  if (text === undefined) return undefined;
+  try {
+    parseState(text, next);
+    return text;
+  } catch {
+    return undefined;
+  }
+}
+
+function _readText(path: string): string | undefined {
+  try {
+    return Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
-  return parseState(text, path);
+}
+
+/**
+ * Reads a session's state; `undefined` when it has none. Without a lock while the state file
+ * is there; when it is not but the lock file is, under the shared lock (a commit is between
+ * its remove and its rename, or its writer was killed there).
+ *
+ * @param files The session's files.
+ * @returns The state or undefined.
+ * @throws {ReplayError} When the file is corrupt.
+ */
+export async function readState(
+  files: Pick<SessionFiles, "state" | "lock">,
+): Promise<State | undefined> {
+  const text = _readText(files.state);
+  if (text !== undefined) return parseState(text, files.state);
+  let lock: Deno.FsFile;
+  try {
+    lock = await Deno.open(files.lock, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+  try {
+    await lock.lock(false);
+    const again = _readText(files.state);
+    if (again !== undefined) return parseState(again, files.state);
+    const left = _recovered(nextStatePath(files));
+    return left === undefined ? undefined : parseState(left, files.state);
+  } finally {
+    lock.close();
+  }
 }
 
 /** Writes a state atomically (mode 0600). */
@@ -72,17 +140,35 @@ export function updateState<T>(
       { path: files.state },
     );
   }
-  let text: string | undefined;
+  const next = nextStatePath(files);
+  let text = _readText(files.state);
+  if (text === undefined) {
+    // A writer was killed between its remove and its rename: finish its commit.
+    text = _recovered(next);
+    if (text !== undefined) Deno.renameSync(next, files.state);
+  }
+  const decision = decide(text === undefined ? undefined : parseState(text, files.state));
+  if (decision.next !== undefined) _commit(files.state, next, serializeState(decision.next));
+  return decision.value;
+}
+
+/** Writes `text` to `next`, then puts it in place of `state` (see the module doc). */
+function _commit(state: string, next: string, text: string): void {
+  const bytes = new TextEncoder().encode(text);
   try {
-    text = Deno.readTextFileSync(files.state);
+    Deno.writeFileSync(next, bytes, { mode: 0o600, createNew: true });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    // Left by a writer killed while it wrote (the state file was still there then).
+    Deno.removeSync(next);
+    Deno.writeFileSync(next, bytes, { mode: 0o600, createNew: true });
+  }
+  try {
+    Deno.removeSync(state);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const decision = decide(text === undefined ? undefined : parseState(text, files.state));
-  if (decision.next !== undefined) {
-    writeFileAtomicSync(files.state, serializeState(decision.next), { mode: 0o600 });
-  }
-  return decision.value;
+  Deno.renameSync(next, state);
 }
 
 /** Temp files a killed writer left behind for this session (STATE-8 names). */

@@ -6,6 +6,7 @@ import {
   cli,
   listDir,
   readJson,
+  readStateText,
   runScript,
   startSession,
   usingTempDir,
@@ -118,7 +119,7 @@ steps:
     );
     const s = await startSession(path);
     const statePattern = new RegExp(
-      `^(\\.gitignore|intercept-${s.id}|cli-replay-[0-9a-f]{16}\\.(state|lock|compiled\\.json)|cli-replay-[0-9a-f]{16}(\\.compiled\\.json)?\\.\\d+\\.[0-9a-f]+\\.tmp)$`,
+      `^(\\.gitignore|intercept-${s.id}|cli-replay-[0-9a-f]{16}\\.(state|lock|compiled\\.json)|cli-replay-[0-9a-f]{16}(\\.compiled\\.json)?\\.\\d+\\.[0-9a-f]+\\.tmp|cli-replay-[0-9a-f]{16}\\.next\\.tmp)$`,
     );
     const shim = `${s.interceptDir}/kubectl`;
     let spawned = 0;
@@ -149,8 +150,9 @@ steps:
         const status = await child.status;
         if (status.success) completed++;
       }));
-      // The state file is always a complete JSON document with consistent counts.
-      const text = await Deno.readTextFile(s.state);
+      // The state is always a complete JSON document with consistent counts: the state file,
+      // or the complete .next.tmp of a writer killed between its remove and its rename.
+      const text = await readStateText(s.state);
       let state: { step_counts: number[]; total_steps: number; current_step: number };
       try {
         state = JSON.parse(text);
