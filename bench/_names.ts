@@ -97,6 +97,13 @@ export const EXEC_LOOP_GROUP = "exec of a 200-call loop (SRV-8)";
 export const EXEC_LOOP_SERVER = "exec, session server";
 /** With `CLI_REPLAY_SERVER=0`. */
 export const EXEC_LOOP_COLD = "exec, CLI_REPLAY_SERVER=0";
+/**
+ * The same exec with cli-replay v0.1 (commit {@linkcode V01_COMMIT}, before the session server):
+ * the cold path issue 9 called "today's", measured in the same run.
+ */
+export const EXEC_LOOP_V01 = "exec, v0.1 (cold path as issue 9 found it)";
+/** The commit of v0.1, checked out from git for {@linkcode EXEC_LOOP_V01}. */
+export const V01_COMMIT = "425ad72";
 /** The loop alone, as timed by the script under exec. */
 export function loopOnlyName(name: string): string {
   return `${name} (loop only)`;

@@ -20,6 +20,7 @@ import {
   EXEC_LOOP_COLD,
   EXEC_LOOP_GROUP,
   EXEC_LOOP_SERVER,
+  EXEC_LOOP_V01,
   execName,
   FIRST_STEP,
   GROUP_GROUP,
@@ -372,6 +373,7 @@ write(table(otherRows));
   };
   const lServer = loopRuns(EXEC_LOOP_SERVER);
   const lCold = loopRuns(EXEC_LOOP_COLD);
+  const lV01 = loopRuns(EXEC_LOOP_V01);
 
   const over = (a: Sampled, b: Sampled) =>
     a.median === undefined || b.median === undefined ? undefined : a.median / b.median;
@@ -381,6 +383,7 @@ write(table(otherRows));
   const r500 = over(s500, s10);
   const rExec = over(eCold, eServer);
   const rLoop = over(lCold, lServer);
+  const rV01 = over(lV01, lServer);
   write(
     `\nSRV-8: session server, wall time per call (median of the runs deno bench timed; ` +
       `each run is a bash loop of calls), all in one run\n`,
@@ -408,12 +411,13 @@ write(table(otherRows));
     ["16 parallel callers: server call", ms(pServer.median), x(over(pServer, pBash), "bash")],
     ["16 parallel callers: cold call", ms(pCold.median), x(over(pCold, pServer), "server")],
     ["exec of a 200-call loop, server: the loop", ms(lServer.median)],
+    ["  the same loop, CLI_REPLAY_SERVER=0", ms(lCold.median), x(rLoop, "server loop")],
     [
-      "  the same loop, CLI_REPLAY_SERVER=0",
-      ms(lCold.median),
-      x(rLoop, "server loop"),
+      "  the same loop, v0.1 (the cold path the issue measured)",
+      ms(lV01.median),
+      x(rV01, "server loop"),
       "≥ 8×",
-      verdict(rLoop === undefined ? undefined : rLoop >= 8),
+      verdict(rV01 === undefined ? undefined : rV01 >= 8),
     ],
     ["exec of a 200-call loop, server: whole exec", ms(eServer.median)],
     ["  the same exec, CLI_REPLAY_SERVER=0", ms(eCold.median), x(rExec, "server exec")],

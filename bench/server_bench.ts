@@ -4,7 +4,9 @@
  *   against the cold path, for a 10-step and a 500-step scenario (the call is measured
  *   inside a bash loop, so each figure is one process start plus the call);
  * - 16 parallel callers;
- * - a 200-call loop under `exec`, with the server and with `CLI_REPLAY_SERVER=0`.
+ * - a 200-call loop under `exec`, with the server, with `CLI_REPLAY_SERVER=0`, and with
+ *   cli-replay v0.1 (the cold path the issue measured; extracted from git history, skipped
+ *   when the commit is not there).
  *
  * Each run's wall time per call is kept for `bench/report.ts` (see {@linkcode SAMPLES_ENV}).
  *
@@ -23,6 +25,7 @@ import {
   EXEC_LOOP_COLD,
   EXEC_LOOP_GROUP,
   EXEC_LOOP_SERVER,
+  EXEC_LOOP_V01,
   loopOnlyName,
   PARALLEL_BASH,
   PARALLEL_COLD,
@@ -32,6 +35,7 @@ import {
   type SamplesLine,
   SERVER_CALL_GROUP,
   serverCallName,
+  V01_COMMIT,
 } from "./_names.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
@@ -191,12 +195,12 @@ for (
   const script = `git log -n 0 >/dev/null; s=$EPOCHREALTIME; ${
     loop(LAST_ARGV.join(" "), 200)
   }; e=$EPOCHREALTIME; echo "$s $e" > ${quote(times)}`;
-  const argv = [
+  const argv = (root: string) => [
     "run",
     "-A",
     "--quiet",
-    `--config=${ROOT}/deno.json`,
-    `${ROOT}/cli.ts`,
+    `--config=${root}/deno.json`,
+    `${root}/cli.ts`,
     "exec",
     `${dir}/s.yaml`,
     "--",
@@ -204,13 +208,16 @@ for (
     "-c",
     script,
   ];
-  const exec = (server: boolean) => {
-    const name = server ? EXEC_LOOP_SERVER : EXEC_LOOP_COLD;
+  const exec = (
+    server: boolean,
+    root = ROOT,
+    name = server ? EXEC_LOOP_SERVER : EXEC_LOOP_COLD,
+  ) => {
     const loopOnly: SamplesLine = { group: EXEC_LOOP_GROUP, name: loopOnlyName(name), ms: [] };
     samples.set(`${EXEC_LOOP_GROUP}\0${loopOnly.name}`, loopOnly);
     return async () => {
       const out = await new Deno.Command(Deno.execPath(), {
-        args: argv,
+        args: argv(root),
         env: server ? {} : { CLI_REPLAY_SERVER: "0" },
         stdin: "null",
         stdout: "null",
@@ -237,6 +244,34 @@ for (
     warmup: 1,
     fn: perCall(EXEC_LOOP_GROUP, EXEC_LOOP_COLD, 1, exec(false)),
   });
+  const v01 = await _checkout(V01_COMMIT);
+  Deno.bench({
+    group: EXEC_LOOP_GROUP,
+    name: EXEC_LOOP_V01,
+    ignore: v01 === undefined,
+    n: 3,
+    warmup: 1,
+    fn: perCall(EXEC_LOOP_GROUP, EXEC_LOOP_V01, 1, exec(false, v01, EXEC_LOOP_V01)),
+  });
+}
+
+/** Extracts `commit` of this repository into the bench's temp dir; undefined without git. */
+async function _checkout(commit: string): Promise<string | undefined> {
+  const dir = `${tmp}/checkout-${commit}`;
+  await Deno.mkdir(dir);
+  const out = await new Deno.Command("bash", {
+    args: ["-c", `git -C ${quote(ROOT)} archive ${quote(commit)} | tar -x -C ${quote(dir)}`],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output().catch(() => undefined);
+  if (out === undefined || !out.success) {
+    Deno.stderr.writeSync(
+      new TextEncoder().encode(`bench: ${EXEC_LOOP_V01} skipped: git cannot extract ${commit}\n`),
+    );
+    return undefined;
+  }
+  return dir;
 }
 
 globalThis.addEventListener("beforeunload", () => {

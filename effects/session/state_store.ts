@@ -110,8 +110,8 @@ export async function writeState(path: string, state: State): Promise<void> {
 }
 
 /**
- * Runs `decide` on the current state under the session's exclusive lock and writes the
- * next state atomically before releasing it (STATE-7). `decide` must not wait on
+ * Runs `decide` on the current state under the session's exclusive lock and commits the
+ * next state before releasing it (STATE-7; the commit is in the module doc). `decide` must not wait on
  * anything outside the process. Synchronous on purpose: this is the intercept's hot
  * path, and it holds the lock only for read–decide–write.
  *
@@ -155,13 +155,25 @@ export function updateState<T>(
 /** Writes `text` to `next`, then puts it in place of `state` (see the module doc). */
 function _commit(state: string, next: string, text: string): void {
   const bytes = new TextEncoder().encode(text);
+  const write = () => {
+    try {
+      Deno.writeFileSync(next, bytes, { mode: 0o600, createNew: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) {
+        try {
+          Deno.removeSync(next); // a full disk: leave the state as it was, and no partial file
+        } catch { /* never created */ }
+      }
+      throw error;
+    }
+  };
   try {
-    Deno.writeFileSync(next, bytes, { mode: 0o600, createNew: true });
+    write();
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     // Left by a writer killed while it wrote (the state file was still there then).
     Deno.removeSync(next);
-    Deno.writeFileSync(next, bytes, { mode: 0o600, createNew: true });
+    write();
   }
   try {
     Deno.removeSync(state);
