@@ -37,6 +37,21 @@ async function _remove(path: string, recursive = false): Promise<boolean> {
   }
 }
 
+/** Adds to `out` the intercept dirs that the states of `stateDir` name, committed or not. */
+async function _referencedInterceptDirs(stateDir: string, out: Set<string>): Promise<Set<string>> {
+  try {
+    for await (const entry of Deno.readDir(stateDir)) {
+      if (!/^cli-replay-[0-9a-f]{16}\.(state|next\.tmp)$/.test(entry.name)) continue;
+      const path = `${stateDir}/${entry.name}`;
+      try {
+        const dir = parseState(await Deno.readTextFile(path), path).interceptDir;
+        if (dir !== undefined) out.add(dir);
+      } catch { /* gone, or a partial .next.tmp */ }
+    }
+  } catch { /* unreadable: the first listing's references stand */ }
+  return out;
+}
+
 /**
  * Whether `interceptDir` may be deleted while cleaning `stateDir` (CLEAN-7): a direct
  * child of it whose name starts with `intercept-`.
@@ -128,8 +143,14 @@ export async function sweepExpiredSessions(
       warn(`cannot remove session ${entry.name}: ${fsReason(error)}`);
     }
   }
-  for (const dir of interceptDirs) {
-    if (referenced.has(dir) || options.onlyScenario !== undefined) continue;
+  // A session whose state was being committed when the directory was listed showed only its
+  // .next.tmp (or nothing): look once more before calling its intercept dir an orphan.
+  const orphans = interceptDirs.filter((dir) => !referenced.has(dir));
+  const live = orphans.length > 0 && options.onlyScenario === undefined
+    ? await _referencedInterceptDirs(stateDir, new Set(referenced))
+    : referenced;
+  for (const dir of orphans) {
+    if (live.has(dir) || options.onlyScenario !== undefined) continue;
     try {
       const info = await Deno.lstat(dir);
       const mtime = info.mtime?.getTime() ?? now;
