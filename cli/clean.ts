@@ -170,7 +170,9 @@ async function _removeAllSessions(stateDir: string, absPath: string): Promise<nu
         warn(`ignoring intercept_dir "${dir}" in ${entry.name}: outside ${stateDir}`);
       }
     }
-    for (const p of [`${base}.state`, `${base}.compiled.json`, `${base}.lock`]) {
+    for (
+      const p of [`${base}.state`, `${base}.next.tmp`, `${base}.compiled.json`, `${base}.lock`]
+    ) {
       await Deno.remove(p).catch(() => {});
     }
     removed++;
