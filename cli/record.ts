@@ -81,12 +81,6 @@ async function _record(
     return commands.length === 0 ? await recordDirect(argv) : await recordWithShims(argv, commands);
   } catch (error) {
     if (error instanceof ReplayError && error.kind === "record") throw error;
-    if (error instanceof SyntaxError) {
-      throw new ReplayError("record", `cannot read the recording: ${error.message}`, {
-        exitCode: 3,
-        cause: error,
-      });
-    }
     if (error instanceof ReplayError && error.kind === "filesystem") {
       throw new ReplayError("record", error.message, { exitCode: 3, cause: error });
     }

@@ -6,6 +6,7 @@
  */
 
 import { decodeUtf8 } from "./_bytes.ts";
+import { ReplayError } from "../errors.ts";
 import type { InsertPoint } from "./insert_point.ts";
 
 const UTF8_ENCODER = new TextEncoder();
@@ -197,7 +198,8 @@ function _parseEntry(line: string): RecordedCall {
  *
  * @param jsonl The log's text.
  * @returns The calls in log order.
- * @throws {SyntaxError} When a line is not a valid entry; the message names the line number.
+ * @throws {ReplayError} Kind `record` (exit code 3) when a line is not a valid entry; the
+ * message names the line number.
  */
 export function parseRecordingLog(jsonl: string): RecordedCall[] {
   const calls: RecordedCall[] = [];
@@ -207,8 +209,14 @@ export function parseRecordingLog(jsonl: string): RecordedCall[] {
     try {
       calls.push(_parseEntry(line));
     } catch (error) {
-      throw new SyntaxError(
-        `Cannot parse recording log line ${i + 1}: ${(error as Error).message}`,
+      throw new ReplayError(
+        "record",
+        `cannot read the recording: line ${i + 1} of its log: ${(error as Error).message}`,
+        {
+          exitCode: 3,
+          hint: "a call killed while it was recorded can leave a cut line; record again",
+          cause: error,
+        },
       );
     }
   }

@@ -53,7 +53,7 @@ export async function appendRecordedCall(logPath: string, call: RecordedCall): P
  *
  * @param logPath The log.
  * @returns The calls.
- * @throws {SyntaxError} When a line is not a valid entry.
+ * @throws {ReplayError} Kind `record` when a line is not a valid entry.
  */
 export async function readRecordingLog(logPath: string): Promise<RecordedCall[]> {
   return parseRecordingLog(await Deno.readTextFile(logPath));

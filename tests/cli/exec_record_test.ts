@@ -247,6 +247,31 @@ Deno.test("exec --record missing still verifies: an unmet step fails the run, th
   assert.match(await ws.read(), /argv: \["sed", "-n", "1p", "\/dev\/null"\]/);
 });
 
+Deno.test("exec --record missing: a cut line in the recording log is one record error, exit 3, and the scenario is left as it was (RECM-1, ERR-1)", async () => {
+  await using ws = await workspace();
+  await Deno.writeTextFile(ws.scenario, HAND_WRITTEN);
+  // What a recorded call killed while its entry was written leaves: a line cut short.
+  const run = await ws.real([
+    "exec",
+    "--record",
+    "missing",
+    ...COMMANDS,
+    "s.yaml",
+    "--",
+    "sh",
+    "-c",
+    `git --version; sed -n 1p /dev/null; printf '{"timestamp":"2026-' >> "$(dirname "$(command -v git)")/.recorded.jsonl"`,
+  ]);
+  assert.equal(run.code, 3, run.stderr);
+  assert.match(
+    run.stderr,
+    /\ncli-replay: cannot read the recording: line 2 of its log: not valid JSON[^\n]*\n/,
+  );
+  assert.match(run.stderr, /record again/);
+  assert.doesNotMatch(run.stderr, /internal error|\n\s+at /);
+  assert.equal(await ws.read(), HAND_WRITTEN, "the scenario is unchanged");
+});
+
 Deno.test("exec --record all runs every call for real and replaces the file (RECM-1, RECM-4)", async () => {
   await using ws = await workspace();
   await Deno.writeTextFile(ws.scenario, HAND_WRITTEN);

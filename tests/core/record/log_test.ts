@@ -6,6 +6,7 @@ import {
   type RecordedCall,
   sortRecordedCalls,
 } from "../../../core/record/log.ts";
+import { ReplayError } from "../../../core/errors.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder("utf-8", { ignoreBOM: true });
@@ -89,8 +90,8 @@ Deno.test("parseRecordingLog() reads every line back (REC-6)", async (t) => {
     assert.deepEqual(parseRecordingLog(""), []);
   });
   const bad: [string, RegExp][] = [
-    ["{not json", /line 2: not valid JSON/],
-    ["[1]", /line 2: expected a JSON object/],
+    ["{not json", /not valid JSON/],
+    ["[1]", /expected a JSON object/],
     ['{"timestamp":"yesterday","argv":["a"],"exit":0}', /"timestamp" must be an RFC 3339 time/],
     ['{"timestamp":"2026-02-07T10:00:00Z","argv":[],"exit":0}', /"argv" must be a non-empty/],
     ['{"timestamp":"2026-02-07T10:00:00Z","argv":["a"],"exit":1.5}', /"exit" must be an integer/],
@@ -106,7 +107,14 @@ Deno.test("parseRecordingLog() reads every line back (REC-6)", async (t) => {
   for (const [line, message] of bad) {
     await t.step(`rejects ${line}`, () => {
       const good = encodeRecordingLine(call({ argv: ["ok"] }));
-      assert.throws(() => parseRecordingLog(good + line), { name: "SyntaxError", message });
+      assert.throws(() => parseRecordingLog(good + line), (error: unknown) => {
+        assert.ok(error instanceof ReplayError, String(error));
+        assert.equal(error.kind, "record");
+        assert.equal(error.exitCode, 3);
+        assert.match(error.message, /^cannot read the recording: line 2 of its log: /);
+        assert.match(error.message, message);
+        return true;
+      });
     });
   }
 });
@@ -135,7 +143,7 @@ Deno.test("encodeRecordingLine() and parseRecordingLog() carry the place and the
   assert.deepEqual(parseRecordingLog(before)[0]?.insert, { before: 0 });
   assert.throws(
     () => parseRecordingLog(before.replace('{"before":0}', '{"after":1}')),
-    /line 1: "insert" must be/,
+    /line 1 of its log: "insert" must be/,
   );
   assert.throws(
     () => parseRecordingLog(line.replace('"ghp_0123456789"', "5")),
