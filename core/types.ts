@@ -285,6 +285,11 @@ export interface ArgvDiff {
   readonly received?: string;
   /** Human reason, e.g. `expected "pods", got "deployments"`. */
   readonly reason: string;
+  /**
+   * The template's value comes from the environment (a variable set there, a capture taken
+   * from `env.NAME`): `pattern` is then the raw template, and no report shows the value (SEC-11).
+   */
+  readonly hidden?: true;
 }
 
 /**

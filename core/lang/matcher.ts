@@ -222,6 +222,7 @@ function diffAt(
   v: string,
   vars: Readonly<Record<string, string>> | undefined,
   captures: Readonly<Record<string, string>>,
+  hidden: ReadonlySet<string> | undefined,
 ): ArgvDiff {
   const literal: ArgvDiff = {
     position,
@@ -258,6 +259,18 @@ function diffAt(
   if (plain && (vars !== undefined || p.includes(".capture."))) {
     const element = classifyPatternElement(p, new Set(Object.keys(vars ?? {})));
     if (element.kind === "template") {
+      if (hidden !== undefined && _usesHidden(element, hidden)) {
+        // SEC-11: the value came from the environment; show the template, not the value.
+        return {
+          position,
+          kind: "template",
+          pattern: p,
+          source: p,
+          received: v,
+          reason: `expected ${q(p)} (a value from the environment, not shown), got ${q(v)}`,
+          hidden: true,
+        };
+      }
       const rendered = substituteRefs(p, vars ?? {}, captures) ?? p;
       return {
         position,
@@ -270,6 +283,14 @@ function diffAt(
     }
   }
   return literal;
+}
+
+function _usesHidden(
+  element: { refs: readonly string[]; captures?: readonly string[] },
+  hidden: ReadonlySet<string>,
+): boolean {
+  return element.refs.some((name) => hidden.has(name)) ||
+    (element.captures ?? []).some((id) => hidden.has(`capture.${id}`));
 }
 
 /**
@@ -300,6 +321,8 @@ function diffAt(
  * @param received The received argv.
  * @param vars Effective values of the declared variables, as for {@linkcode matchArgv}.
  * @param captures The stored captures, as for {@linkcode matchArgv}.
+ * @param hidden Variables and `capture.<id>`s whose values came from the environment: a
+ * template using one is shown as written, its value never (SEC-11).
  * @returns The first difference, or `undefined` when the argv matches.
  */
 export function explainArgvMismatch(
@@ -307,6 +330,7 @@ export function explainArgvMismatch(
   received: readonly string[],
   vars?: Readonly<Record<string, string>>,
   captures: Readonly<Record<string, string>> = NO_CAPTURES,
+  hidden?: ReadonlySet<string>,
 ): ArgvDiff | undefined {
   const common = Math.min(pattern.length, received.length);
   for (let i = 0; i < common; i++) {
@@ -314,7 +338,7 @@ export function explainArgvMismatch(
     const v = received[i]!;
     if (p === v) continue;
     if (i === 0 || !matchesNonLiteral(p, v, vars, captures)) {
-      return diffAt(i, p, v, vars, captures);
+      return diffAt(i, p, v, vars, captures, hidden);
     }
   }
   if (received.length > common) {

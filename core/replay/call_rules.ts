@@ -114,14 +114,32 @@ export function findForbidden(
  * @returns The names.
  */
 export function scenarioEnvNames(scenario: Scenario): string[] {
+  return _envSources(scenario).names;
+}
+
+/**
+ * The ids of the captures a scenario takes from the caller's environment (`from: env.NAME`,
+ * LANG-3): reports never show their values (SEC-11).
+ *
+ * @param scenario The scenario.
+ * @returns The capture ids, sorted.
+ */
+export function envCaptureIds(scenario: Scenario): string[] {
+  return _envSources(scenario).captures;
+}
+
+function _envSources(scenario: Scenario): { names: string[]; captures: string[] } {
   const names = new Set<string>();
+  const captures = new Set<string>();
   for (const step of scenario.steps) {
     for (const name of Object.keys(step.env ?? {})) names.add(name);
     for (const answer of step.answers ?? [step.respond]) {
-      for (const from of Object.values(answer.captureFrom ?? {})) {
-        if (from.source.kind === "env") names.add(from.source.name);
+      for (const [id, from] of Object.entries(answer.captureFrom ?? {})) {
+        if (from.source.kind !== "env") continue;
+        names.add(from.source.name);
+        captures.add(id);
       }
     }
   }
-  return [...names].sort();
+  return { names: [...names].sort(), captures: [...captures].sort() };
 }

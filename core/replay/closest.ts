@@ -16,6 +16,11 @@ export interface ClosestOptions {
   readonly vars: Readonly<Record<string, string>>;
   /** The stored captures (LANG-3). @default {{}} */
   readonly captures?: Readonly<Record<string, string>>;
+  /**
+   * Variables and `capture.<id>`s whose values came from the environment: differences show
+   * their templates, not their values (SEC-11). @default {undefined} (none)
+   */
+  readonly hidden?: ReadonlySet<string>;
   /** Call counts before the call. */
   readonly counts: readonly number[];
   /** First flat index the search tried; steps before it were passed by the cursor. */
@@ -117,6 +122,7 @@ export function rankClosestSteps(
       argv,
       opts.vars,
       opts.captures,
+      opts.hidden,
     );
     return diff === undefined ? rest : { ...rest, difference: { kind: "argv", diff } };
   });

@@ -17,7 +17,7 @@ import { answerStep } from "./answer.ts";
 export { answerFor } from "./answer.ts";
 import type { CallInput, StepResult } from "./call.ts";
 export type { CallInput, StepResult } from "./call.ts";
-import { explainEnvMismatch, findForbidden } from "./call_rules.ts";
+import { envCaptureIds, explainEnvMismatch, findForbidden } from "./call_rules.ts";
 
 /** Options of {@linkcode newState}. */
 export interface NewStateOptions {
@@ -69,6 +69,8 @@ export interface EffectiveVars {
   vars: Record<string, string>;
   /** Declared names whose environment value was suppressed by `deny_env_vars`. */
   denied: string[];
+  /** Declared names whose value came from the environment (reports never show it, SEC-11). */
+  fromEnv: string[];
 }
 
 /**
@@ -93,16 +95,20 @@ export function effectiveVars(
 ): EffectiveVars {
   const vars: Record<string, string> = {};
   const denied: string[] = [];
+  const fromEnv: string[] = [];
   for (const [name, value] of Object.entries(scenario.meta.vars)) {
-    const fromEnv = env[name];
-    if (fromEnv !== undefined && fromEnv !== "") {
+    const set = env[name];
+    if (set !== undefined && set !== "") {
       if (isDeniedEnvVar(name, scenario.meta.denyEnvVars)) {
         denied.push(name);
         vars[name] = value;
-      } else vars[name] = fromEnv;
+      } else {
+        vars[name] = set;
+        fromEnv.push(name);
+      }
     } else vars[name] = value;
   }
-  return { vars, denied };
+  return { vars, denied, fromEnv };
 }
 
 /**
@@ -170,8 +176,11 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   const { steps, blocks } = scenario;
   const counts = state.stepCounts;
   const at = call.now.toISOString();
-  const { vars, denied } = effectiveVars(scenario, call.env);
+  const { vars, denied, fromEnv } = effectiveVars(scenario, call.env);
   const captures = state.captures;
+  // SEC-11: reports show the templates of values from the environment, never the values.
+  const hidden = () =>
+    new Set([...fromEnv, ...envCaptureIds(scenario).map((id) => `capture.${id}`)]);
   const match = call.matchArgv ??
     ((p: readonly string[], r: readonly string[]) => defaultMatchArgv(p, r, vars, captures));
 
@@ -213,6 +222,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
         totalSteps: steps.length,
         deniedVars: denied,
         closest: rankClosestSteps(scenario, call.argv, {
+          hidden: hidden(),
           vars,
           captures,
           counts,
@@ -261,7 +271,9 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   }
   const s = subject!;
   // LANG-1: the search tried the blocks from the first tried one to the subject's.
+  const hiddenNames = hidden();
   const closest = rankClosestSteps(scenario, call.argv, {
+    hidden: hiddenNames,
     vars,
     captures,
     counts,
@@ -274,7 +286,7 @@ export function stepCall(scenario: Scenario, state: State, call: CallInput): Ste
   });
   if (ruleMiss !== undefined) return ruleMismatch(state, ruleMiss, call, denied, at, closest);
   const diff = s.kind === "step"
-    ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars, captures)
+    ? explainArgvMismatch(steps[s.stepIndex]!.argv, call.argv, vars, captures, hiddenNames)
     : undefined;
   return {
     state: recordUnexpected(state, {

@@ -252,7 +252,9 @@ function leafMismatch(
     case "template":
       out.push(
         `  First difference at position ${i}:`,
-        `    expected: ${p.green(diff.pattern)}  (from ${diff.source ?? pattern[i] ?? ""})`,
+        diff.hidden === true
+          ? `    expected: ${p.green(diff.pattern)}  (a value from the environment, not shown)`
+          : `    expected: ${p.green(diff.pattern)}  (from ${diff.source ?? pattern[i] ?? ""})`,
         `    received: ${p.red(value)}`,
       );
       break;

@@ -413,3 +413,47 @@ printf 'release notes\\nticket: OPS-42\\n' | DEPLOYER=ann call n1 notify '#deplo
     }
   },
 );
+
+// ---------------------------------------------------------------------------------------
+// SEC-11: values from the environment stay out of reports
+// ---------------------------------------------------------------------------------------
+
+const TOKEN_SCENARIO = `meta: {name: token}
+steps:
+  - match: {argv: [login]}
+    respond:
+      capture:
+        tok: {from: env.API_TOKEN}
+  - match: {argv: [curl, -H, "Authorization: {{ .capture.tok }}"]}
+    respond: {stdout: "ok\\n"}
+`;
+
+Deno.test(
+  "exec: a mismatch against a capture taken from env.NAME never prints the value — not in the fake's report, not in exec's, with the server or the cold path (SEC-11, LANG-3)",
+  async (t) => {
+    const secret = "s3cr3t-0f-the-caller";
+    for (const mode of ["server", "cold"] as const) {
+      await t.step(`${mode} path`, async () => {
+        await using dir = await usingTempDir();
+        const r = await execIn(
+          dir,
+          "bash",
+          mode,
+          TOKEN_SCENARIO,
+          'call login login\ncall curl curl -H "Authorization: wrong"\n',
+          { API_TOKEN: secret, CLI_REPLAY_TRACE: "1" },
+        );
+        assert.equal(r.code, 1, r.stderr);
+        const curl = await r.call("curl");
+        assert.equal(curl.code, 1);
+        assert.match(
+          curl.stderr,
+          / {4}expected: Authorization: \{\{ \.capture\.tok \}\} {2}\(a value from the environment, not shown\)\n/,
+        );
+        for (const text of [curl.stdout, curl.stderr, r.stdout, r.stderr]) {
+          assert.ok(!text.includes(secret), text);
+        }
+      });
+    }
+  },
+);

@@ -338,3 +338,66 @@ Deno.test("match.env and stdin rule errors are SCN-22 lines (LANG-4)", async (t)
     });
   }
 });
+
+Deno.test(
+  "a template whose value came from the environment — a capture from env.NAME, a variable set there — is reported as written, never its value (SEC-11, MATCH-9)",
+  async (t) => {
+    const scenario = load(yaml(
+      "meta:",
+      "  name: s",
+      "  vars: {cluster: prod}",
+      "steps:",
+      '  - match: {argv: [kubectl, --context, "{{ .cluster }}", get, pods]}',
+      "  - match: {argv: [login]}",
+      "    respond:",
+      "      capture:",
+      "        tok: {from: env.API_TOKEN}",
+      '  - match: {argv: [curl, -H, "Authorization: {{ .capture.tok }}"]}',
+    ));
+    const secret = "s3cr3t-value";
+    const report = (o: StepOutcome) => renderOutcome(o, scenario, { color: false });
+
+    await t.step("a capture from the environment", () => {
+      const engine = createReplayEngine(scenario, { env: { API_TOKEN: secret } });
+      assert.equal(
+        short(engine.call(["kubectl", "--context", "prod", "get", "pods"])),
+        "matched:0",
+      );
+      assert.equal(short(engine.call(["login"])), "matched:1");
+      const outcome = engine.call(["curl", "-H", "Authorization: wrong"]);
+      assert.ok(outcome.kind === "mismatch" && outcome.diff !== undefined);
+      assert.deepEqual(outcome.diff, {
+        position: 2,
+        kind: "template",
+        pattern: "Authorization: {{ .capture.tok }}",
+        source: "Authorization: {{ .capture.tok }}",
+        received: "Authorization: wrong",
+        reason:
+          'expected "Authorization: {{ .capture.tok }}" (a value from the environment, not shown), got "Authorization: wrong"',
+        hidden: true,
+      });
+      const text = report(outcome);
+      assert.match(
+        text,
+        / {4}expected: Authorization: \{\{ \.capture\.tok \}\} {2}\(a value from the environment, not shown\)\n/,
+      );
+      assert.ok(!text.includes(secret), text);
+      // The right value still matches: hiding changes the report, not the matching.
+      assert.equal(short(engine.call(["curl", "-H", `Authorization: ${secret}`])), "matched:2");
+    });
+
+    await t.step("a variable set in the environment; the scenario's own value is shown", () => {
+      const fromEnv = createReplayEngine(scenario, { env: { cluster: "staging-secret" } });
+      const text = report(fromEnv.call(["kubectl", "--context", "dev", "get", "pods"]));
+      assert.match(
+        text,
+        /expected: \{\{ \.cluster \}\} {2}\(a value from the environment, not shown\)/,
+      );
+      assert.ok(!text.includes("staging-secret"), text);
+
+      const own = createReplayEngine(scenario, {});
+      const shown = report(own.call(["kubectl", "--context", "dev", "get", "pods"]));
+      assert.match(shown, /expected: prod {2}\(from \{\{ \.cluster \}\}\)/);
+    });
+  },
+);
