@@ -66,6 +66,29 @@ Deno.test(
 );
 
 Deno.test(
+  "startSession(): scripts written with zx and with dax-sh reach the fakes, as the code under test would run them (SRV-7)",
+  async () => {
+    const { $: zx } = await import("zx");
+    const { $: dax } = await import("dax-sh");
+    await using session = await startSession({ yaml: YAML });
+    zx.verbose = false;
+    zx.quiet = true;
+    const git = await zx`git status`;
+    assert.equal(git.stdout, "clean\n");
+    const kubectl = await zx({
+      env: { ...process.env, ns: "dev" },
+      nothrow: true,
+    })`kubectl get pods -n dev`;
+    assert.deepEqual([kubectl.exitCode, kubectl.stdout], [3, "web-1\n"]);
+    assert.equal(await dax`helm list`.text(), "chart");
+    await dax`az login`;
+    const result = await session.verify();
+    assert.equal(result.passed, true, await session.report());
+    assert.deepEqual(result.steps.map((s) => s.callCount), [1, 1, 1, 1]);
+  },
+);
+
+Deno.test(
   "startSession(): an invalid scenario throws and changes no environment; a mismatch fails verify() (SRV-7)",
   async () => {
     const path = Deno.env.get("PATH");
