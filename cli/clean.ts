@@ -7,6 +7,7 @@
 import { parseState } from "../core/replay/state.ts";
 import { absolutePath, sessionFiles } from "../effects/session/files.ts";
 import { removeSession } from "../effects/session/remove.ts";
+import { removeStateFiles } from "../effects/session/state_store.ts";
 import { isConfinedInterceptDir, sweepExpiredSessions } from "../effects/session/ttl_sweep.ts";
 import { fsReason } from "../effects/fs.ts";
 import {
@@ -170,11 +171,14 @@ async function _removeAllSessions(stateDir: string, absPath: string): Promise<nu
         warn(`ignoring intercept_dir "${dir}" in ${entry.name}: outside ${stateDir}`);
       }
     }
-    for (
-      const p of [`${base}.state`, `${base}.next.tmp`, `${base}.compiled.json`, `${base}.lock`]
-    ) {
-      await Deno.remove(p).catch(() => {});
-    }
+    // Under the session's lock, like every other removal: a call committing now finishes first.
+    await removeStateFiles({
+      key: m[1]!,
+      stateDir,
+      state: `${base}.state`,
+      lock: `${base}.lock`,
+      compiled: `${base}.compiled.json`,
+    }).catch(() => {});
     removed++;
   }
   return removed;

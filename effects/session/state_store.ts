@@ -184,7 +184,7 @@ function _commit(state: string, next: string, text: string): void {
 }
 
 /** Temp files a killed writer left behind for this session (STATE-8 names). */
-async function _tempFiles(files: SessionFiles): Promise<string[]> {
+async function _tempFiles(files: Pick<SessionFiles, "key" | "stateDir">): Promise<string[]> {
   const prefix = `cli-replay-${files.key}.`;
   const out: string[] = [];
   try {
@@ -206,7 +206,9 @@ async function _tempFiles(files: SessionFiles): Promise<string[]> {
  * @param files The session's files.
  * @returns Whether a state file was removed.
  */
-export async function removeStateFiles(files: SessionFiles): Promise<boolean> {
+export async function removeStateFiles(
+  files: Pick<SessionFiles, "key" | "stateDir" | "state" | "lock" | "compiled">,
+): Promise<boolean> {
   let lock: Deno.FsFile | undefined;
   try {
     lock = await Deno.open(files.lock, { read: true, write: true });

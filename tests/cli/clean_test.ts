@@ -107,6 +107,10 @@ Deno.test(
     assert.equal(direct.code, 0, direct.stderr);
     const noSession = await sessionPaths(path);
     assert.ok(await exists(noSession.state));
+    // A commit's leftovers go too: a .next.tmp and an older writer's temp file (STATE-8).
+    const stem = a.state.replace(/\.state$/, "");
+    await Deno.writeTextFile(`${stem}.next.tmp`, "{");
+    await Deno.writeTextFile(`${stem}.123.abc.tmp`, "{");
 
     const r = await cli(["clean", "s.yaml"], { cwd: dir.path });
     assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, {
