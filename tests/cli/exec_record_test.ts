@@ -400,6 +400,7 @@ while :; do
   echo "poll $n: $s"
   [ "$s" = ready ] && break
   [ $n -ge 2 ] && echo ready > status
+  [ $n -lt 50 ] || exit 9
 done
 `;
 

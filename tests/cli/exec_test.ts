@@ -219,7 +219,8 @@ Deno.test("exec forwards SIGTERM, SIGINT, SIGHUP and SIGQUIT to the child and st
 trap 'echo got-${name} > marker-${name}; exit ${code}' ${name}
 kubectl get pods > /dev/null
 touch ready-${name}
-while true; do sleep 0.1; done
+# Until the forwarded signal arrives; bounded, so a lost signal fails instead of hanging.
+for i in $(seq 600); do sleep 0.1; done
 `,
           { mode: 0o755 },
         );

@@ -186,7 +186,7 @@ Deno.test(
       const script = `${CLI_FUNCTION}
 eval "$(cli_replay run s.yaml 2>/dev/null)" || exit 90
 d=$(dirname "$(command -v git)")
-while [ ! -s "$d/.port" ]; do sleep 0.05; done
+i=0; while [ ! -s "$d/.port" ]; do i=$((i + 1)); [ $i -le 300 ] || exit 92; sleep 0.05; done
 git status || exit 91
 cut -d' ' -f2 "$d/.port" > pid
 `;
@@ -211,7 +211,7 @@ cut -d' ' -f2 "$d/.port" > pid
       const script = `${CLI_FUNCTION}
 eval "$(cli_replay run s.yaml 2>/dev/null)" || exit 90
 d=$(dirname "$(command -v git)")
-while [ ! -s "$d/.port" ]; do sleep 0.05; done
+i=0; while [ ! -s "$d/.port" ]; do i=$((i + 1)); [ $i -le 300 ] || exit 92; sleep 0.05; done
 git status >/dev/null
 cut -d' ' -f2 "$d/.port" > pid
 echo "$d" > dir
