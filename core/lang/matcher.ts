@@ -243,17 +243,11 @@ function diffAt(
     };
   }
   const plain = shape.kind === "literal" || shape.kind === "template";
+  const template = { position, kind: "template", source: p, received: v } as const;
   if (plain && p.includes(".capture.")) {
     const unset = captureRefs(p).filter((id) => !Object.hasOwn(captures, id));
     if (unset.length > 0) {
-      return {
-        position,
-        kind: "template",
-        pattern: p,
-        source: p,
-        received: v,
-        reason: `capture ${q(unset[0]!)} is not set`,
-      };
+      return { ...template, pattern: p, reason: `capture ${q(unset[0]!)} is not set` };
     }
   }
   if (plain && (vars !== undefined || p.includes(".capture."))) {
@@ -262,24 +256,14 @@ function diffAt(
       if (hidden !== undefined && _usesHidden(element, hidden)) {
         // SEC-11: the value came from the environment; show the template, not the value.
         return {
-          position,
-          kind: "template",
+          ...template,
           pattern: p,
-          source: p,
-          received: v,
           reason: `expected ${q(p)} (a value from the environment, not shown), got ${q(v)}`,
           hidden: true,
         };
       }
       const rendered = substituteRefs(p, vars ?? {}, captures) ?? p;
-      return {
-        position,
-        kind: "template",
-        pattern: rendered,
-        source: p,
-        received: v,
-        reason: `expected ${q(rendered)}, got ${q(v)}`,
-      };
+      return { ...template, pattern: rendered, reason: `expected ${q(rendered)}, got ${q(v)}` };
     }
   }
   return literal;
