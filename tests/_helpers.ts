@@ -63,19 +63,31 @@ export function baseEnv(extra: Record<string, string | undefined> = {}): Record<
   return env;
 }
 
+/** What {@linkcode runFileBytes} returns: the exit status and the raw output bytes. */
+export interface ProcessBytes {
+  /** Exit code. */
+  code: number;
+  /** The signal that ended it, if one did. */
+  signal: Deno.Signal | null;
+  /** Stdout bytes. */
+  stdout: Uint8Array;
+  /** Stderr bytes. */
+  stderr: Uint8Array;
+}
+
 /**
- * Spawns any program with the sanitised environment and collects its output.
+ * Spawns any program with the sanitised environment and collects its output as bytes.
  *
  * @param program Executable (looked up on `PATH` when it has no `/`).
  * @param args Its arguments.
  * @param opts Working directory, environment and stdin.
- * @returns Exit code, signal, stdout and stderr.
+ * @returns Exit code, signal, stdout and stderr bytes.
  */
-export async function runFile(
+export async function runFileBytes(
   program: string,
   args: readonly string[],
   opts: SpawnOptions = {},
-): Promise<ProcessResult> {
+): Promise<ProcessBytes> {
   const child = new Deno.Command(program, {
     args: [...args],
     clearEnv: true,
@@ -95,6 +107,23 @@ export async function runFile(
     await writer.close().catch(() => {});
   }
   const out = await child.output();
+  return { code: out.code, signal: out.signal, stdout: out.stdout, stderr: out.stderr };
+}
+
+/**
+ * Spawns any program with the sanitised environment and collects its output as text.
+ *
+ * @param program Executable (looked up on `PATH` when it has no `/`).
+ * @param args Its arguments.
+ * @param opts Working directory, environment and stdin.
+ * @returns Exit code, signal, stdout and stderr.
+ */
+export async function runFile(
+  program: string,
+  args: readonly string[],
+  opts: SpawnOptions = {},
+): Promise<ProcessResult> {
+  const out = await runFileBytes(program, args, opts);
   return {
     code: out.code,
     signal: out.signal,

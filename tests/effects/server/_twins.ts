@@ -9,7 +9,7 @@ import { readScenarioFile } from "../../../effects/scenario/file.ts";
 import { type ReplaySession, setupSession } from "../../../effects/session/setup.ts";
 import { removeSession } from "../../../effects/session/setup.ts";
 import { hostSessionServer, type SessionServer } from "../../../effects/server/session_server.ts";
-import { baseEnv } from "../../_helpers.ts";
+import { runFileBytes } from "../../_helpers.ts";
 
 /** What one call produced, as bytes. */
 export interface CallResult {
@@ -47,23 +47,7 @@ export async function spawnBytes(
   args: readonly string[],
   opts: CallOptions = {},
 ): Promise<CallResult> {
-  const child = new Deno.Command(program, {
-    args: [...args],
-    clearEnv: true,
-    env: baseEnv(opts.env),
-    stdin: opts.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (opts.stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    const bytes = typeof opts.stdin === "string"
-      ? new TextEncoder().encode(opts.stdin)
-      : opts.stdin;
-    await writer.write(bytes).catch(() => {});
-    await writer.close().catch(() => {});
-  }
-  const out = await child.output();
+  const out = await runFileBytes(program, args, opts);
   return { code: out.code, stdout: out.stdout, stderr: out.stderr };
 }
 
