@@ -15,7 +15,11 @@ import { FLAGS, PROTOCOL } from "./protocol.ts";
 /** The variable that turns the fast path off (`CLI_REPLAY_SERVER=0`, SRV-3). */
 export const SERVER_ENV = "CLI_REPLAY_SERVER";
 
-/** Name of the file in the intercept dir that holds the server's port once it is up. */
+/**
+ * Name of the file in the intercept dir that holds the server's port and process id once it
+ * is up. A shim whose server process is gone takes the cold path without connecting, so a
+ * port taken over by another process never sees the secret.
+ */
 export const PORT_FILE = ".port";
 
 /** Options of {@linkcode renderBashShim}. */
@@ -108,7 +112,8 @@ _cr_fast() {
   local _v=\${${SERVER_ENV}-} _p _n _a _r _f=0 _k _c _o _e _s _ev
   case $_v in ?*) . "$_cr_lib" && _cr_off "$_v" && return 1 ;; esac
   read -r _p _n <${quotePosix(`${opts.interceptDir}/${PORT_FILE}`)} || return 1
-  case $_p in '' | *[!0-9]*) return 1 ;; esac
+  case $_p.$_n in *[!0-9.]* | .* | *.) return 1 ;; esac
+  kill -0 "$_n" || return 1
   _ev=(${env})
   local LC_ALL=C
   [ -t 7 ] && _f=${FLAGS.stderrTty}
