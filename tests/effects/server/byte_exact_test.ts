@@ -353,11 +353,11 @@ steps:
     for (const command of ["bin", "k"]) {
       const path = `${twins.fast.session.files.interceptDir}/${command}`;
       const text = await Deno.readTextFile(path);
-      const forced = text.replace(/^_cr_N=0 _cr_fr=0;.*$/m, "_cr_N=0 _cr_fr=0");
+      const forced = text.replace(/^_cr_f=0 _cr_rd=\(-N\);.*$/m, "_cr_f=0 _cr_rd=(-d '' -n)");
       assert.notEqual(forced, text, "the capability lines are where the test expects them");
       await Deno.writeTextFile(path, forced);
     }
-    assert.ok((await Deno.readTextFile(shim)).includes("\n_cr_N=0 _cr_fr=0\n"));
+    assert.ok((await Deno.readTextFile(shim)).includes("\n_cr_f=0 _cr_rd=(-d '' -n)\n"));
     for (
       const [name, argv, stdin, path] of [
         ["all bytes, NULs on stderr", ["bin", "all"], undefined, "answered"],

@@ -43,7 +43,11 @@ steps:
         name: {from: stdin, regex: '"name": *"([^"]+)"'}
   - match:
       argv: [curl, "{{ .any }}"]
-    respond: {stdout: "partial", stderr: "killed\\n", signal: TERM}
+    respond:
+      stdout: "partial {{ .capture.lc }}"
+      stderr: "killed\\n"
+      signal: TERM
+      capture: {lc: {from: env.LC_ALL}}
 `;
 
 /** One call: its argv, its options, and the path the fast twin must take. */
@@ -108,7 +112,13 @@ const ROWS: Row[] = [
     },
     path: "answered",
   },
-  { name: "faked signal", argv: ["curl", "https://example.com"], path: "cold" },
+  // The shim counts bytes under LC_ALL=C; the cold path it hands over to sees the caller's.
+  {
+    name: "faked signal",
+    argv: ["curl", "https://example.com"],
+    opts: { env: { LC_ALL: "C.UTF-8" } },
+    path: "cold",
+  },
 ];
 
 Deno.test(
@@ -145,7 +155,7 @@ Deno.test(
         "the captured value in argv: another value is a mismatch": "1 ",
         "stdin json rule does not hold": "1 ",
         "stdin json rule holds, capture from stdin": "0 applied web-1 in eu\n",
-        "faked signal": "143 partial",
+        "faked signal": "143 partial C.UTF-8",
       });
     });
   },
