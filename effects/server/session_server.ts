@@ -104,7 +104,13 @@ export async function startSessionServer(options: SessionServerOptions): Promise
   // Time limits of requests: one sweep closes the connections past theirs (a timer per
   // connection cost about 30 µs of every call, SRV-8).
   const deadlines = new Map<Deno.TcpConn, number>();
+  let sweeper: ReturnType<typeof setInterval> | undefined;
   const limit: _Limit = (conn, ms) => {
+    // Started at the first call: the first timer of a process loads Deno's timers (~2 ms),
+    // which an exec whose script makes no call should not pay.
+    if (!stopping) {
+      sweeper ??= setInterval(sweep, Math.max(10, Math.min(1000, Math.floor(requestMs / 5))));
+    }
     deadlines.set(conn, Date.now() + ms);
     return () => deadlines.delete(conn);
   };
@@ -119,7 +125,6 @@ export async function startSessionServer(options: SessionServerOptions): Promise
     }
   };
   const requestMs = options.requestMs ?? LIMITS.requestMs;
-  const sweeper = setInterval(sweep, Math.max(10, Math.min(1000, Math.floor(requestMs / 5))));
   let lastActivity = Date.now();
   let stopping = false;
   let resolveStopped!: (reason: StopReason) => void;
