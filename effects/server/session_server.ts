@@ -167,7 +167,7 @@ export async function startSessionServer(options: SessionServerOptions): Promise
     } catch { /* already closed */ }
     for (const t of timers) clearTimeout(t);
     timers.clear();
-    clearInterval(sweeper);
+    if (sweeper !== undefined) clearInterval(sweeper);
     deadlines.clear();
     for (const conn of conns) {
       try {
@@ -175,7 +175,7 @@ export async function startSessionServer(options: SessionServerOptions): Promise
       } catch { /* already closed */ }
     }
     conns.clear();
-    clearInterval(watcher);
+    if (watcher !== undefined) clearInterval(watcher);
     try {
       const text = await Deno.readTextFile(portFile);
       if (text.split(" ")[0] === String(port)) await Deno.remove(portFile);
@@ -223,8 +223,8 @@ export async function startSessionServer(options: SessionServerOptions): Promise
     await writeFileAtomic(portFile, `${port} ${Deno.pid}\n`, { mode: 0o600 });
   } catch (error) {
     listener.close();
-    clearInterval(watcher);
-    clearInterval(sweeper);
+    if (watcher !== undefined) clearInterval(watcher);
+    if (sweeper !== undefined) clearInterval(sweeper);
     throw error;
   }
 
