@@ -94,10 +94,10 @@ const lossy = new TextDecoder();
  * @returns Whether they are equal.
  */
 export function secretsEqual(received: string, expected: string): boolean {
-  const a = encoder.encode(received);
-  const b = encoder.encode(expected);
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) diff |= (a[i] ?? 0) ^ b[i]!;
+  let diff = received.length ^ expected.length;
+  for (let i = 0; i < expected.length; i++) {
+    diff |= (i < received.length ? received.charCodeAt(i) : 0) ^ expected.charCodeAt(i);
+  }
   return diff === 0;
 }
 
@@ -112,6 +112,12 @@ function _ascii(buf: Uint8Array, from: number, to: number): string {
   let s = "";
   for (let i = from; i < to; i++) s += String.fromCharCode(buf[i]!);
   return s;
+}
+
+/** Whether every byte is 7-bit (a short ASCII item is cheaper to build by hand). */
+function _isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
 }
 
 function _count(word: string | undefined, max: number): number | undefined {
@@ -183,6 +189,7 @@ export function parseRequest(buf: Uint8Array, secret: string): ParseResult<CallR
   if (parsed === "reject") return _reject("malformed or oversized request item");
   let utf8 = true;
   const text = (bytes: Uint8Array): string => {
+    if (bytes.length <= 64 && _isAscii(bytes)) return _ascii(bytes, 0, bytes.length);
     try {
       return strict.decode(bytes);
     } catch {

@@ -63,11 +63,23 @@ Deno.test("parseRequest() marks argv that is not UTF-8, for the cold path (SRV-2
   assert.equal(r.value.utf8, false);
 });
 
+Deno.test("parseRequest() decodes short and long items alike, ASCII or not (SRV-3)", () => {
+  const words = ["a", "héllo wörld", "日本", "x".repeat(64), "y".repeat(65), `${"z".repeat(70)}é`];
+  const r = parseRequest(
+    te.encode(`CRP1 ${SECRET} 0 ${words.length} 0:${words.map(item).join("")}`),
+    SECRET,
+  );
+  assert.ok(r.kind === "ok");
+  assert.deepEqual(r.value.argv, words);
+  assert.equal(r.value.utf8, true);
+});
+
 Deno.test("secretsEqual() compares whole values (SRV-5)", () => {
   assert.equal(secretsEqual(SECRET, SECRET), true);
   assert.equal(secretsEqual(SECRET + "0", SECRET), false);
   assert.equal(secretsEqual("", SECRET), false);
   assert.equal(secretsEqual(SECRET.slice(0, -1) + "0", SECRET), false);
+  assert.equal(secretsEqual(SECRET.slice(0, -1) + "\u0161", SECRET), false);
 });
 
 Deno.test("parseStdinFrame() joins NUL-free chunks with NUL bytes; too-large carries no data (STDIN-4)", () => {
