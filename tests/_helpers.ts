@@ -288,6 +288,26 @@ export function shellTest(
   }
 }
 
+/** Whether `CLI_REPLAY_SERVER=0` is set for the tests: every fake takes the cold path. */
+export const SERVER_OFF: boolean = Deno.env.get("CLI_REPLAY_SERVER") === "0";
+
+/**
+ * Registers a test of the session server itself (SRV-*). With `CLI_REPLAY_SERVER=0` set
+ * for the whole run (the cold-path mode of `deno task test:cold`), such a test cannot see
+ * the server and shows as ignored, `<name> (skipped: CLI_REPLAY_SERVER=0)`, instead of
+ * failing on answers that came the cold way.
+ *
+ * @param name Test name.
+ * @param fn The test body.
+ */
+export function serverTest(
+  name: string,
+  fn: (t: Deno.TestContext) => void | Promise<void>,
+): void {
+  if (SERVER_OFF) Deno.test({ name: `${name} (skipped: CLI_REPLAY_SERVER=0)`, ignore: true, fn });
+  else Deno.test(name, fn);
+}
+
 /**
  * Quotes a value for a POSIX shell (single quotes, `'` as `'\''`); use it to embed paths
  * in scripts.

@@ -3,6 +3,7 @@
 // Each case runs in twin sessions of one scenario (server / cold) and compares.
 import assert from "node:assert/strict";
 import { type CallResult, twinSessions } from "./_twins.ts";
+import { serverTest } from "../../_helpers.ts";
 
 const decoder = new TextDecoder();
 
@@ -30,7 +31,7 @@ const FEW_NULS = new TextEncoder().encode("a\0b\0\0c\0");
 const MANY_NULS = new Uint8Array(300); // 300 NUL bytes: more segments than the fast path prints
 const INVALID_UTF8 = Uint8Array.from([0x66, 0xff, 0xfe, 0x80, 0xc3, 0x28, 0xe2, 0x82, 0x0a]);
 
-Deno.test(
+serverTest(
   "session server: output bytes (NUL, invalid UTF-8, all 256 byte values, no trailing newline, > 1 MiB) equal the cold path's, and the state too (SRV-3, SRV-2)",
   async (t) => {
     const big = "0123456789abcdef".repeat(96 * 1024) + "tail without newline"; // 1.5 MiB
@@ -75,7 +76,7 @@ steps:
   },
 );
 
-Deno.test(
+serverTest(
   "session server: exit codes 0–255 are the scenario's, and a sample equals the cold path's (SRV-3)",
   async () => {
     // One unordered group, so the sample and then all 256 codes can be called in any order.
@@ -112,7 +113,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "session server: templates, captures, meta.vars from the caller's environment, deny_env_vars and trace lines equal the cold path's (SRV-3, TPL-3, TPL-4, CAP-2, ICPT-15)",
   async (t) => {
     const yaml = `meta:
@@ -156,7 +157,7 @@ steps:
   },
 );
 
-Deno.test(
+serverTest(
   "session server: mismatches, stdin mismatches, calls after completion and their recording equal the cold path's (SRV-3, ICPT-9..14, STATE-5)",
   async (t) => {
     const yaml = `meta: {name: mism}
@@ -194,7 +195,7 @@ steps:
   },
 );
 
-Deno.test(
+serverTest(
   "session server: stdin with NUL bytes, invalid UTF-8, a terminal-less empty stdin and more than 1 MiB is matched as by the cold path (SRV-3, STDIN-2..5)",
   async (t) => {
     const binary = Uint8Array.from([0, 1, 2, 0xff, 0, 10, 0]);
@@ -236,7 +237,7 @@ steps:
   },
 );
 
-Deno.test(
+serverTest(
   "session server: colour follows the caller's stderr and CLI_REPLAY_COLOR/NO_COLOR, as on the cold path (SRV-3, COLOR-2)",
   async (t) => {
     const yaml = `meta: {name: colour}\nsteps:\n  - match: {argv: [git, status]}\n`;
@@ -278,7 +279,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "session server: a delayed answer does not block other calls, and is counted before it is answered (SRV-3, ICPT-8)",
   async () => {
     const yaml = `meta: {name: delay}
@@ -311,7 +312,7 @@ steps:
   },
 );
 
-Deno.test(
+serverTest(
   "session server: an argument that is not UTF-8 is handed to the cold path, with the same answer (SRV-2, SRV-3)",
   async () => {
     await using twins = await twinSessions(
@@ -334,7 +335,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "session server: the bash 3.2 read path (no read -N, byte-wise reads) gives the same bytes, and answers over 16 KiB go cold (SRV-2)",
   async (t) => {
     const mid = "m".repeat(20 * 1024);
@@ -376,7 +377,7 @@ steps:
   },
 );
 
-Deno.test(
+serverTest(
   "session server: after stdin was sent, an answer the fast path cannot carry goes cold with that same stdin (SRV-2, SRV-3)",
   async () => {
     const yaml = `meta: {name: replay}
@@ -394,7 +395,7 @@ steps:
   },
 );
 
-Deno.test(
+serverTest(
   "session server: CLI_REPLAY_SERVER=0 in the caller's environment takes the cold path (SRV-3)",
   async () => {
     await using twins = await twinSessions(
@@ -412,7 +413,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "session server: a scenario edited during the session is reloaded (STATE-12); a new variable the shims do not send goes cold, with the same answer (SRV-2, SRV-3)",
   async () => {
     const v1 = `meta: {name: edit, vars: {ns: prod}}

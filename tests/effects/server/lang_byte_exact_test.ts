@@ -3,6 +3,7 @@
 // faked signal, which the server hands to the cold path (the fake's own process must die).
 import assert from "node:assert/strict";
 import { type CallOptions, type CallResult, twinSessions } from "./_twins.ts";
+import { serverTest } from "../../_helpers.ts";
 
 const decoder = new TextDecoder();
 
@@ -121,7 +122,7 @@ const ROWS: Row[] = [
   },
 ];
 
-Deno.test(
+serverTest(
   "session server: answer sequences, captures, match.env, stdin rules and forbidden calls equal the cold path's; a faked signal takes the cold path (LANG-2..6, SRV-3)",
   async (t) => {
     await using twins = await twinSessions(SCENARIO);

@@ -8,6 +8,7 @@ import {
   CLI_FUNCTION,
   readJson,
   readStateText,
+  serverTest,
   sh,
   type StartedSession,
   startSession,
@@ -89,7 +90,7 @@ wait
   };
 }
 
-Deno.test(
+serverTest(
   "session server: 8×25 and 16×100 parallel callers, server and cold calls mixed, are all counted exactly (SRV-4, STATE-7)",
   async (t) => {
     for (const [loops, calls, cold] of [[8, 25, 2], [16, 100, 2]] as const) {
@@ -111,7 +112,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "session server: killed with SIGKILL mid-run, new calls take the cold path, a call cut off after sending fails with one line, the state parses and counts the successful calls (SRV-4)",
   async () => {
     await using dir = await usingTempDir();
@@ -171,7 +172,7 @@ wait
   },
 );
 
-Deno.test(
+serverTest(
   "session server: a stale port file whose server is gone, its port now another process's: the call takes the cold path and never connects, so the secret stays in the shims (SRV-2, SRV-5)",
   async () => {
     await using dir = await usingTempDir();
@@ -207,7 +208,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "session server: no server process is left after clean, after the eval'ing shell exits, after kill -9 of that shell (idle timeout), or when its intercept dir is removed (SRV-6, SRV-1)",
   async (t) => {
     await t.step("after clean", async () => {
@@ -282,7 +283,7 @@ kill -9 $$
   },
 );
 
-Deno.test(
+serverTest(
   "session server: exec hosts it in its own process — the fakes use it, and when exec returns nothing listens on its port (SRV-1, SRV-6)",
   async () => {
     await using dir = await usingTempDir();

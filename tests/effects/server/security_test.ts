@@ -6,7 +6,7 @@ import { readScenarioFile } from "../../../effects/scenario/file.ts";
 import { removeSession, setupSession } from "../../../effects/session/setup.ts";
 import { startSessionServer } from "../../../effects/server/session_server.ts";
 import { LIMITS } from "../../../core/server/protocol.ts";
-import { cli, usingTempDir, writeScenario } from "../../_helpers.ts";
+import { cli, serverTest, usingTempDir, writeScenario } from "../../_helpers.ts";
 import { spawnBytes } from "./_twins.ts";
 
 const encoder = new TextEncoder();
@@ -48,7 +48,7 @@ async function attack(
   return { answer: decoder.decode(reply.length ? reply[0] : new Uint8Array()), sent, closedEarly };
 }
 
-Deno.test(
+serverTest(
   "session server: connections without the secret, with a wrong one, with garbage, trickling or sending 100 MB are closed unanswered, change no state, and real calls still work (SRV-5)",
   async (t) => {
     await using dir = await usingTempDir();
@@ -145,7 +145,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "session server: listens on 127.0.0.1 only, each session has its own 256-bit secret kept in 0700 shims, never printed by run, exec, verify, trace or reports (SRV-5)",
   async () => {
     await using dir = await usingTempDir();

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import process from "node:process";
 import { startSession } from "../../../mod.ts";
-import { exists } from "../../_helpers.ts";
+import { exists, serverTest } from "../../_helpers.ts";
 
 const YAML = `meta: {name: in-process, vars: {ns: prod}}
 steps:
@@ -20,7 +20,7 @@ steps:
 
 const decoder = new TextDecoder();
 
-Deno.test(
+serverTest(
   "startSession(): Deno.Command and node:child_process children (async and sync) reach the fakes, verify() reports the calls, dispose restores PATH and CLI_REPLAY_* (SRV-7)",
   async () => {
     const before = {
@@ -65,7 +65,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "startSession(): scripts written with zx and with dax-sh reach the fakes, as the code under test would run them (SRV-7)",
   async () => {
     const { $: zx } = await import("zx");
@@ -88,7 +88,7 @@ Deno.test(
   },
 );
 
-Deno.test(
+serverTest(
   "startSession(): an invalid scenario throws and changes no environment; a mismatch fails verify() (SRV-7)",
   async () => {
     const path = Deno.env.get("PATH");
