@@ -173,7 +173,7 @@ wait
 );
 
 serverTest(
-  "session server: a stale port file whose server is gone, its port now another process's: the call takes the cold path and never connects, so the secret stays in the shims (SRV-2, SRV-5)",
+  "session server: a stale port file whose server is gone, its port now another process's, or a port file that is not `<port> <pid>`: the call takes the cold path and never connects, so the secret stays in the shims (SRV-2, SRV-5)",
   async () => {
     await using dir = await usingTempDir();
     const path = await writeScenario(dir.path, "s.yaml", POLL_STEP);
@@ -190,18 +190,34 @@ serverTest(
         conn.close();
       }
     })();
-    await Deno.writeTextFile(`${s.interceptDir}/.port`, `${other.addr.port} ${pid}\n`);
-    const r = await new Deno.Command("bash", {
-      args: ["-c", "git status"],
-      env: { ...s.env, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-    assert.equal(new TextDecoder().decode(r.stdout), "clean\n");
-    assert.equal(connections, 0, "the shim connected to a port whose server is gone");
-    const state: { step_counts: number[] } = JSON.parse(await readStateText(s.state));
-    assert.equal(state.step_counts[0], 1, "the cold path counted the call");
+    const port = other.addr.port;
+    // The dead server's pid; then what a torn or foreign file could hold. `0` and `-1` would
+    // pass `kill -0` (the process group, every process), so they must be refused first.
+    const contents = [
+      `${port} ${pid}\n`,
+      "",
+      `${port}\n`,
+      `${port} 0\n`,
+      `${port} -1\n`,
+      `${port} ${Deno.pid}x\n`,
+      `${port} ${Deno.pid} 7\n`,
+      `0${port} ${Deno.pid}\n`,
+      `x ${Deno.pid}\n`,
+    ];
+    for (const [i, text] of contents.entries()) {
+      await Deno.writeTextFile(`${s.interceptDir}/.port`, text);
+      const r = await new Deno.Command("bash", {
+        args: ["-c", "git status"],
+        env: { ...s.env, NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+      assert.equal(new TextDecoder().decode(r.stdout), "clean\n");
+      assert.equal(connections, 0, `the shim connected with the port file ${JSON.stringify(text)}`);
+      const state: { step_counts: number[] } = JSON.parse(await readStateText(s.state));
+      assert.equal(state.step_counts[0], i + 1, "the cold path counted the call");
+    }
     other.close();
     await accepting.catch(() => {});
     await cli(["clean", "--session", s.id, path]);
