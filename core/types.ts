@@ -212,6 +212,11 @@ export interface Scenario {
   readonly commands: readonly string[];
   /** The `forbid` entries (LANG-5); absent or empty when there are none. */
   readonly forbid?: readonly ForbidRule[];
+  /**
+   * Indices of the steps that match or capture stdin (STDIN-3), found once when the
+   * scenario is parsed so that a call does not scan every step; absent: scan.
+   */
+  readonly stdinSteps?: readonly number[];
 }
 
 /** Why a call was unexpected. */

@@ -146,3 +146,8 @@ export function capturesStdin(step: Step): boolean {
   }
   return false;
 }
+
+/** Whether a call this step matches must read stdin: it matches stdin or captures from it. */
+export function readsStdin(step: Step): boolean {
+  return step.stdin !== undefined || capturesStdin(step);
+}

@@ -10,7 +10,7 @@ import { explainArgvMismatch } from "../lang/matcher.ts";
 import { isDeniedEnvVar } from "../lang/glob.ts";
 import { rankClosestSteps } from "./closest.ts";
 import { matchStdin } from "../lang/stdin_rule.ts";
-import { capturesStdin } from "./captures.ts";
+import { readsStdin } from "./captures.ts";
 import { blockAt, exhausted, recordUnexpected, satisfied, withActiveGroup } from "./_cursor.ts";
 import { findRuleMiss, ruleMismatch, type RuleMiss } from "./_rule_miss.ts";
 import { answerStep } from "./answer.ts";
@@ -137,8 +137,9 @@ export function needsStdin(
   env: Readonly<Record<string, string>>,
 ): boolean {
   let vars: Record<string, string> | undefined;
-  for (const step of scenario.steps) {
-    if (step.stdin === undefined && !capturesStdin(step)) continue;
+  const steps = scenario.stdinSteps?.map((i) => scenario.steps[i]!) ?? scenario.steps;
+  for (const step of steps) {
+    if (!readsStdin(step)) continue;
     vars ??= effectiveVars(scenario, env).vars;
     if (defaultMatchArgv(step.argv, argv, vars, "unknown")) return true;
   }

@@ -30,6 +30,7 @@ import { reportIssues } from "./_issues.ts";
 import { readMeta } from "./_meta.ts";
 import { type Layout, readLayout } from "./_layout.ts";
 import { buildStep } from "./_step.ts";
+import { readsStdin } from "../replay/captures.ts";
 import { readForbid } from "./_forbid.ts";
 import { checkCaptureReferences, checkCommandNames } from "./_across_steps.ts";
 import type { FileReference, SourcePosition } from "./types.ts";
@@ -159,6 +160,7 @@ function _assemble(
     blocks: layout.blocks,
     commands,
     ...(forbid.length > 0 ? { forbid } : {}),
+    stdinSteps: steps.filter(readsStdin).map((s) => s.index),
   };
 }
 

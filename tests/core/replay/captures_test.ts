@@ -300,3 +300,40 @@ Deno.test("the dry run lists every capture a step can set (LANG-3)", () => {
   )));
   assert.deepEqual(report.steps[0]?.captures, ["app", "fixed", "user"]);
 });
+
+Deno.test("parseScenario() lists the steps that read stdin once; needsStdin() answers the same with the list as by scanning every step (STDIN-3, LANG-2)", async (t) => {
+  const s = load(withSteps(
+    "  - match: {argv: [kubectl, get, pods]}",
+    "  - match: {argv: [kubectl, apply, -f, '-'], stdin: 'kind: Pod'}",
+    "  - match: {argv: [tee, '{{ .any }}']}",
+    "    respond:",
+    "      - {stdout: first}",
+    "      - {capture: {body: {from: stdin}}}",
+    "  - group:",
+    "      mode: unordered",
+    "      steps:",
+    "        - match: {argv: [kubectl, get, ns]}",
+    "        - match: {argv: [kubectl, create, -f, '-'], stdin: 'kind: Namespace'}",
+    "  - match: {argv: [kubectl, version]}",
+  ));
+  assert.deepEqual(s.stdinSteps, [1, 2, 4]);
+  const { stdinSteps: _, ...scanned } = s;
+  const calls = [
+    "kubectl get pods",
+    "kubectl apply -f -",
+    "tee out.txt",
+    "kubectl get ns",
+    "kubectl create -f -",
+    "kubectl version",
+    "git status",
+  ];
+  for (const call of calls) {
+    await t.step(call, () => {
+      const argv = call.split(" ");
+      assert.equal(needsStdin(s, argv, {}), needsStdin(scanned, argv, {}));
+    });
+  }
+  assert.equal(needsStdin(s, ["kubectl", "apply", "-f", "-"], {}), true);
+  // The list is what a call consults: an empty one means no step reads stdin.
+  assert.equal(needsStdin({ ...s, stdinSteps: [] }, ["kubectl", "apply", "-f", "-"], {}), false);
+});
