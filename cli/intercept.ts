@@ -12,7 +12,13 @@ import { ENV, parseFlag } from "../core/env.ts";
 import { ReplayError } from "../core/errors.ts";
 import type { SignalName } from "../core/types.ts";
 import { signalExitCode } from "../core/replay/signals.ts";
-import { absolutePath, type SessionFiles, sessionFiles } from "../effects/session/files.ts";
+import {
+  absolutePath,
+  isSessionKey,
+  type SessionFiles,
+  sessionFiles,
+  sessionFilesOfKey,
+} from "../effects/session/files.ts";
 import {
   ensureSessionStateDir,
   findSessionFiles,
@@ -39,6 +45,8 @@ interface InterceptArgs {
   scenario?: string;
   session?: string;
   stateDir?: string;
+  /** The session's file key, given by shims with `--state-dir` (no hashing per call). */
+  key?: string;
   /** `exec --record missing`: the log of calls recorded instead of failing (RECM-1). */
   recordLog?: string;
   argv: string[];
@@ -53,13 +61,21 @@ function _parseArgs(args: readonly string[]): InterceptArgs {
       i++;
       break;
     }
-    if (a === "--scenario" || a === "--session" || a === "--state-dir" || a === "--record-log") {
+    if (
+      a === "--scenario" || a === "--session" || a === "--state-dir" || a === "--record-log" ||
+      a === "--key"
+    ) {
       const v = args[++i];
       if (v === undefined) throw new ReplayError("usage", `option '${a}' needs a value`);
       if (a === "--scenario") out.scenario = v;
       else if (a === "--session") out.session = v;
       else if (a === "--record-log") out.recordLog = v;
-      else out.stateDir = v;
+      else if (a === "--key") {
+        if (!isSessionKey(v)) {
+          throw new ReplayError("usage", `option '--key' needs 16 hex digits, got '${v}'`);
+        }
+        out.key = v;
+      } else out.stateDir = v;
     } else if (a.startsWith("--scenario=")) out.scenario = a.slice(11);
     else if (a.startsWith("--session=")) out.session = a.slice(10);
     else if (a.startsWith("--state-dir=")) out.stateDir = a.slice(12);
@@ -69,7 +85,7 @@ function _parseArgs(args: readonly string[]): InterceptArgs {
   if (out.argv.length === 0) {
     throw new ReplayError(
       "usage",
-      "missing command after '--': usage: cli-replay __intercept [--scenario <path>] [--session <id>] [--state-dir <dir>] -- <command> [args...]",
+      "missing command after '--': usage: cli-replay __intercept [--scenario <path>] [--session <id>] [--state-dir <dir> [--key <hex>]] -- <command> [args...]",
     );
   }
   return out;
@@ -100,18 +116,21 @@ function _env(): Record<string, string> {
 }
 
 /**
- * The session's files. A shim names its state directory (`--state-dir`), so a faked call
- * looks for nothing; called by hand, the intercept looks where `run`/`exec` would have put
+ * The session's files. A shim names its state directory (`--state-dir`) and the files' key
+ * (`--key`), so a faked call looks for nothing and hashes nothing; called by hand, the intercept looks where `run`/`exec` would have put
  * the session, and prepares a directory when there is none yet (no-session use).
  */
 async function _files(
   scenarioPath: string,
   sessionId: string,
   stateDirArg: string | undefined,
+  key: string | undefined,
   location: () => StateLocationEnv,
 ): Promise<SessionFiles> {
   if (stateDirArg !== undefined && stateDirArg !== "") {
-    return await sessionFiles(scenarioPath, sessionId, absolutePath(stateDirArg));
+    const dir = absolutePath(stateDirArg);
+    if (key !== undefined) return sessionFilesOfKey(scenarioPath, sessionId, dir, key);
+    return await sessionFiles(scenarioPath, sessionId, dir);
   }
   const found = await findSessionFiles(scenarioPath, sessionId, location());
   if (found !== undefined) return found;
@@ -201,7 +220,13 @@ export async function interceptMain(args: readonly string[]): Promise<number> {
     const sessionId = parsed.session ?? env[ENV.session] ?? "";
     let locationEnv: StateLocationEnv | undefined;
     const location = () => (locationEnv ??= readStateLocationEnv(env));
-    const files = await _files(absolutePath(scenarioArg), sessionId, parsed.stateDir, location);
+    const files = await _files(
+      absolutePath(scenarioArg),
+      sessionId,
+      parsed.stateDir,
+      parsed.key,
+      location,
+    );
     const spec: CallSpec = {
       files,
       sessionId,

@@ -45,6 +45,11 @@ export interface InterceptShimOptions {
   /** The session's state directory, passed as `--state-dir` so the fake need not look for it. */
   stateDir?: string;
   /**
+   * The session's file key (16 hex digits, STATE-3), passed with `--state-dir` as `--key` so
+   * the fake need not hash the scenario path and session id on every call.
+   */
+  key?: string;
+  /**
    * The log of `exec --record missing` (RECM-1), passed as `--record-log`: a call that
    * matches no step runs the real command and is logged there.
    */
@@ -101,6 +106,7 @@ export function renderShim(opts: ShimOptions): string {
     words = [
       "__intercept",
       ...(opts.stateDir !== undefined ? ["--state-dir", opts.stateDir] : []),
+      ...(opts.stateDir !== undefined && opts.key !== undefined ? ["--key", opts.key] : []),
       ...(opts.recordLog !== undefined ? ["--record-log", opts.recordLog] : []),
       "--scenario",
       opts.scenarioPath,

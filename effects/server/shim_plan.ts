@@ -42,6 +42,8 @@ export interface ShimPlanInput {
   readonly selfCommand: readonly string[];
   /** The session's state directory, passed to the cold path as `--state-dir`. */
   readonly stateDir: string;
+  /** The session's file key, passed to the cold path as `--key` (no hashing per call). */
+  readonly key: string;
 }
 
 /** Whether the session server is turned off by `CLI_REPLAY_SERVER` (ENV-1 falsy). */
@@ -91,6 +93,8 @@ export function planShims(input: ShimPlanInput, wantServer: boolean): ShimPlan {
     "__intercept",
     "--state-dir",
     input.stateDir,
+    "--key",
+    input.key,
     "--scenario",
     input.scenarioPath,
     "--session",
@@ -109,6 +113,7 @@ export function planShims(input: ShimPlanInput, wantServer: boolean): ShimPlan {
           scenarioPath: input.scenarioPath,
           sessionId: input.sessionId,
           stateDir: input.stateDir,
+          key: input.key,
         }),
     };
   }

@@ -57,6 +57,30 @@ export async function sessionFiles(
 ): Promise<SessionFiles> {
   const key = (await sha256Hex(sessionId === "" ? scenarioPath : `${scenarioPath}\0${sessionId}`))
     .slice(0, 16);
+  return sessionFilesOfKey(scenarioPath, sessionId, stateDir, key);
+}
+
+/** Whether a text is a session file key: 16 lowercase hex digits (STATE-3). */
+export function isSessionKey(text: string): boolean {
+  return /^[0-9a-f]{16}$/.test(text);
+}
+
+/**
+ * A session's file paths from its key, computed before by {@linkcode sessionFiles} (a shim
+ * passes it, so a faked call does not hash).
+ *
+ * @param scenarioPath Absolute scenario path.
+ * @param sessionId Session id or `""`.
+ * @param stateDir The state directory.
+ * @param key The 16-hex key {@linkcode sessionFiles} derived from the path and id.
+ * @returns The paths.
+ */
+export function sessionFilesOfKey(
+  scenarioPath: string,
+  sessionId: string,
+  stateDir: string,
+  key: string,
+): SessionFiles {
   const base = `${stateDir}/cli-replay-${key}`;
   return {
     scenarioPath,

@@ -167,6 +167,7 @@ export async function setupSession(
     interceptDir: files.interceptDir,
     selfCommand: self,
     stateDir: files.stateDir,
+    key: files.key,
   }, (options.server ?? false) && recordLog === undefined);
   const render = (command: string) =>
     recordLog !== undefined && recorded.has(command)
@@ -176,6 +177,7 @@ export async function setupSession(
         scenarioPath: files.scenarioPath,
         sessionId,
         stateDir: files.stateDir,
+        key: files.key,
         recordLog,
       })
       : shims.render(command);

@@ -228,7 +228,7 @@ printf '%s' "$CLI_REPLAY_SESSION" >session
       assert.match(
         text,
         new RegExp(
-          `'--state-dir' '[^']+' '--scenario' '${path}' '--session' '${id}' '--' '${shim}' "\\$@"\\n$`,
+          `'--state-dir' '[^']+' '--key' '[0-9a-f]{16}' '--scenario' '${path}' '--session' '${id}' '--' '${shim}' "\\$@"\\n$`,
         ),
       );
     }
@@ -451,5 +451,40 @@ cli_replay verify --format json
     assert.equal(report.steps[0].call_count, 2);
     assert.equal(report.passed, true);
     assert.equal(await exists("/nonexistent/.cli-replay"), false);
+  },
+);
+
+Deno.test(
+  "intercept: a shim names the session's state dir and file key, so a faked call derives nothing; the key is the one the files are named by, and a malformed key is a usage error (STATE-3, ICPT-1)",
+  async () => {
+    await using dir = await usingTempDir();
+    const path = await writeScenario(
+      dir.path,
+      "s.yaml",
+      `meta: {name: key}\nsteps:\n  - match: {argv: [git, status]}\n    respond: {stdout: "clean\\n"}\n`,
+    );
+    const s = await startSession(path);
+    const key = /cli-replay-([0-9a-f]{16})\.state$/.exec(s.state)![1]!;
+    const shim = await Deno.readTextFile(`${s.interceptDir}/git`);
+    assert.ok(shim.includes(`'--key' '${key}'`), shim);
+    const base = ["__intercept", "--state-dir", s.stateDir];
+    const tail = ["--scenario", path, "--session", s.id, "--", "git", "status"];
+    // Another well-formed key names other files: the intercept uses the key it is given.
+    const other = await cli([...base, "--key", "0".repeat(16), ...tail], { cwd: dir.path });
+    assert.equal(other.code, 0, other.stderr);
+    assert.match(other.stderr, /no state for session/);
+    assert.ok(await exists(`${s.stateDir}/cli-replay-${"0".repeat(16)}.state`));
+    const state = await readJson<StateJson>(s.state);
+    assert.deepEqual(state.step_counts, [0], "the session's own state is untouched");
+    const r = await cli([...base, "--key", "../x", ...tail], { cwd: dir.path });
+    assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, {
+      code: 1,
+      stdout: "",
+      stderr: "cli-replay: option '--key' needs 16 hex digits, got '../x'\n",
+    });
+    const ok = await callShim(s, ["git", "status"]);
+    assert.equal(ok.stdout, "clean\n");
+    assert.deepEqual((await readJson<StateJson>(s.state)).step_counts, [1]);
+    await cli(["clean", "--session", s.id, path]);
   },
 );
