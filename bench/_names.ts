@@ -75,6 +75,12 @@ export const RENDER_JUNIT = "renderJUnit";
 export const SERVER_CALL_GROUP = "faked call per call, in a bash loop (SRV-8)";
 /** The floor: `bash -c true` in the same loop. */
 export const BASH_TRUE = "bash -c true";
+/**
+ * The bench that measures {@linkcode BASH_TRUE} and the server calls in rounds: one loop of
+ * each per round, in rotating order, so a drift of the machine's speed during the run biases
+ * none of their ratios.
+ */
+export const SERVER_ROUND = "bash -c true, server call 10 and 500 steps, one loop each per round";
 /** One call through a bash shim answered by the session server. */
 export function serverCallName(size: number): string {
   return `server call, ${size} steps`;
@@ -113,6 +119,8 @@ export function loopOnlyName(name: string): string {
 export const STARTUP_GROUP = "management start-up";
 /** Its baseline: an empty module under `deno run`. */
 export const STARTUP_BASELINE = "empty deno run (B)";
+/** The bench that runs every start-up command once per round, in rotating order. */
+export const STARTUP_ROUND = "every command once per round";
 /** Each start-up bench and its SRV-9 target (a ratio of the baseline), in report order. */
 export const STARTUP_TARGETS: readonly (readonly [string, number | undefined])[] = [
   [STARTUP_BASELINE, undefined],

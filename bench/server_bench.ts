@@ -34,6 +34,7 @@ import {
   SAMPLES_ENV,
   type SamplesLine,
   SERVER_CALL_GROUP,
+  SERVER_ROUND,
   serverCallName,
   V01_COMMIT,
 } from "./_names.ts";
@@ -127,28 +128,33 @@ const shims = {
 // Fail here, not in the middle of the bench, when a fixture is broken.
 for (const shim of Object.values(shims)) await bash(checked(shim));
 
-const fast = { n: 30, warmup: 3 };
-Deno.bench({
-  group: SERVER_CALL_GROUP,
-  name: BASH_TRUE,
-  baseline: true,
-  ...fast,
-  fn: perCall(SERVER_CALL_GROUP, BASH_TRUE, CALLS, () => bash(loop("bash -c true", CALLS))),
-});
-for (const size of [10, 500] as const) {
-  const shim = size === 10 ? shims.server10 : shims.server500;
-  Deno.bench({
-    group: SERVER_CALL_GROUP,
-    name: serverCallName(size),
-    ...fast,
-    fn: perCall(
+// F, S10 and S500 in rounds: each round runs one loop of each, the first one rotating, and
+// keeps each loop's time per call under its own name; the report takes their medians.
+const roundLoops = [
+  perCall(SERVER_CALL_GROUP, BASH_TRUE, CALLS, () => bash(loop("bash -c true", CALLS))),
+  ...([shims.server10, shims.server500] as const).map((shim, i) =>
+    perCall(
       SERVER_CALL_GROUP,
-      serverCallName(size),
+      serverCallName(i === 0 ? 10 : 500),
       CALLS,
       () => bash(loop(`${quote(shim)} ${args}`, CALLS)),
-    ),
-  });
-}
+    )
+  ),
+];
+let round = 0;
+Deno.bench({
+  group: SERVER_CALL_GROUP,
+  name: SERVER_ROUND,
+  baseline: true,
+  n: 30,
+  warmup: 3,
+  fn: async () => {
+    const first = round++;
+    for (let k = 0; k < roundLoops.length; k++) {
+      await roundLoops[(first + k) % roundLoops.length]!();
+    }
+  },
+});
 for (const size of [10, 500] as const) {
   const shim = size === 10 ? shims.cold10 : shims.cold500;
   Deno.bench({
