@@ -117,8 +117,9 @@ function _env(): Record<string, string> {
 
 /**
  * The session's files. A shim names its state directory (`--state-dir`) and the files' key
- * (`--key`), so a faked call looks for nothing and hashes nothing; called by hand, the intercept looks where `run`/`exec` would have put
- * the session, and prepares a directory when there is none yet (no-session use).
+ * (`--key`), so a faked call looks for nothing and hashes nothing; called by hand, the
+ * intercept looks where `run`/`exec` would have put the session, and prepares a directory
+ * when there is none yet (no-session use).
  */
 async function _files(
   scenarioPath: string,

@@ -137,9 +137,9 @@ export function needsStdin(
   env: Readonly<Record<string, string>>,
 ): boolean {
   let vars: Record<string, string> | undefined;
-  const steps = scenario.stdinSteps?.map((i) => scenario.steps[i]!) ?? scenario.steps;
+  const steps = scenario.stdinSteps?.map((i) => scenario.steps[i]!) ??
+    scenario.steps.filter(readsStdin);
   for (const step of steps) {
-    if (!readsStdin(step)) continue;
     vars ??= effectiveVars(scenario, env).vars;
     if (defaultMatchArgv(step.argv, argv, vars, "unknown")) return true;
   }
